@@ -1,0 +1,92 @@
+// The runtime's public shapes. Flow objects use ntopng's Flow::lua key names
+// (../shared/spec/ntopng-notes.md §2) so that Lua checks, the REST API and the CLI's
+// NDJSON all speak the same vocabulary.
+
+export interface EngineOptions {
+  /** Upper bound of concurrent flows; packets of new flows beyond it are counted as dropped. */
+  maxFlows?: number;
+  /**
+   * Purge a flow once it has been idle this many seconds of *packet* time. 0 (default) keeps
+   * every flow until end(), as nDPI's reader does with a capture file.
+   */
+  idleTimeoutSec?: number;
+}
+
+/** One flow, keyed as ntopng's Flow::lua() does. */
+export interface FlowInfo {
+  'cli.ip': string;
+  'cli.port': number;
+  'srv.ip': string;
+  'srv.port': number;
+  /** Inner VLAN id, 0 when untagged. */
+  vlan: number;
+  /** 4 or 6. */
+  'ip_version': number;
+  /** L4 name as ntopng prints it: "TCP", "UDP", "ICMP", "IPv6-ICMP", "SCTP", or the number. */
+  'proto.l4': string;
+  'proto.l4_id': number;
+  'cli2srv.packets': number;
+  'srv2cli.packets': number;
+  /** On-wire frame bytes per direction (pcap original length, link header included). */
+  'cli2srv.bytes': number;
+  'srv2cli.bytes': number;
+  /** L4 payload bytes per direction. */
+  'cli2srv.goodput_bytes': number;
+  'srv2cli.goodput_bytes': number;
+  /** OR of the TCP flags seen per direction (0 for non-TCP). */
+  'cli2srv.tcp_flags': number;
+  'srv2cli.tcp_flags': number;
+  packets: number;
+  bytes: number;
+  goodput_bytes: number;
+  /** Epoch seconds (integer, as ntopng) and the exact microsecond values. */
+  'seen.first': number;
+  'seen.last': number;
+  'seen.first_us': number;
+  'seen.last_us': number;
+  /** last - first in seconds, microsecond precision. */
+  duration: number;
+  /** ntopng's TCP state booleans (precedence established > connecting > reset > closed). */
+  tcp_established: boolean;
+  tcp_connecting: boolean;
+  tcp_reset: boolean;
+  tcp_closed: boolean;
+  /** SYN, SYN/ACK and ACK all seen in order. */
+  'tcp.twh_ok': boolean;
+  /** Outer encapsulation the flow was found in: "" or "IP-in-IP", "GRE", "VXLAN", "GTP", "CAPWAP", "TZSP". */
+  tunnel: string;
+  /** ntopng's u32 flow key (symmetric sum, ntopng-notes §3) and the table's entry serial. */
+  'ntopng.key': number;
+  hash_entry_id: number;
+}
+
+export interface EngineStats {
+  /** Capture records read (frames). */
+  packets: number;
+  /** Sum of on-wire lengths of all frames. */
+  bytes: number;
+  /** Frames that were accounted to a flow. */
+  packetsInFlows: number;
+  /** Flows currently in the table, flows ever created, flows purged (idle or at end). */
+  activeFlows: number;
+  flowsCreated: number;
+  flowsPurged: number;
+  /** Frames of new flows refused because the table was at maxFlows. */
+  flowsDropped: number;
+  /** Frames not accounted to a flow, by reason. Their sum + packetsInFlows = packets. */
+  skipped: Record<string, number>;
+  /** Capture-level problems (bad blocks, truncated tail...), by reason. */
+  captureErrors: Record<string, number>;
+  /** "pcap", "pcapng" or "" until the magic has been seen. */
+  format: string;
+  /** Link types met (pcap header or each pcapng IDB). */
+  linkTypes: number[];
+}
+
+export type FlowEventKind = 'flow_created' | 'flow_ended';
+
+export interface FlowEvent {
+  kind: FlowEventKind;
+  /** Stable handle of the flow in the table while it is alive. */
+  flowId: number;
+}
