@@ -73,6 +73,10 @@ export interface EngineStats {
   flowsPurged: number;
   /** Frames of new flows refused because the table was at maxFlows. */
   flowsDropped: number;
+  /** Frames whose flow is the inner packet of a tunnel. */
+  tunnelledPackets: number;
+  /** pcapng blocks not needed for flows (name resolution, interface statistics, ...), skipped. */
+  pcapngOtherBlocks: number;
   /** Frames not accounted to a flow, by reason. Their sum + packetsInFlows = packets. */
   skipped: Record<string, number>;
   /** Capture-level problems (bad blocks, truncated tail...), by reason. */

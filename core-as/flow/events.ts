@@ -1,0 +1,26 @@
+// The event ring the runtime drains after each chunk. An entry is (kind u32, flow id u32).
+// The producer never overwrites: framing stops early when space runs low (see capture/reader.ts),
+// so no event is ever lost and the runtime simply calls feed() again for the rest of the chunk.
+
+export const EVENT_FLOW_CREATED: u32 = 1;
+export const EVENT_FLOW_ENDED: u32 = 2;
+
+export const EVENT_SIZE: usize = 8;
+export const EVENT_CAPACITY: u32 = 1 << 16;
+/** Room one more capture record may need (one creation; idle sweeps check space themselves). */
+export const EVENT_HEADROOM: u32 = 4;
+
+const ring: usize = heap.alloc(<usize>EVENT_CAPACITY * EVENT_SIZE);
+let count: u32 = 0;
+
+export function eventsPtr(): usize { return ring; }
+export function eventCount(): u32 { return count; }
+export function eventSpace(): u32 { return EVENT_CAPACITY - count; }
+export function clearEvents(): void { count = 0; }
+
+@inline export function emitEvent(kind: u32, flowId: u32): void {
+  const entry = ring + <usize>count * EVENT_SIZE;
+  store<u32>(entry, kind);
+  store<u32>(entry + 4, flowId);
+  count++;
+}

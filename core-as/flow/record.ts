@@ -1,0 +1,71 @@
+// The flow record: one fixed-size block of linear memory per flow. This is the one place its
+// layout is defined; the runtime reads it through the FLOW_* offsets exported by index.ts.
+//
+//  off size field
+//    0   16 cliAddr        client address (IPv4 in the first 4 bytes, rest zero)
+//   16   16 srvAddr        server address
+//   32    2 cliPort        host order
+//   34    2 srvPort
+//   36    2 vlan           innermost 802.1Q VID, 0 when untagged
+//   38    1 l4Proto        IP protocol number
+//   39    1 ipVersion      4 or 6
+//   40    4 keyHash        hash of the direction-free key (flow/key.ts)
+//   44    4 serial         creation serial, ntopng's hash_entry_id
+//   48    8 firstSeenUs    packet time of the first frame, µs since the epoch
+//   56    8 lastSeenUs
+//   64    8 c2sPackets     frames client -> server
+//   72    8 c2sBytes       on-wire frame bytes client -> server
+//   80    8 c2sGoodput     transport payload bytes client -> server
+//   88    8 s2cPackets
+//   96    8 s2cBytes
+//  104    8 s2cGoodput
+//  112    1 c2sTcpFlags    OR of the TCP flags sent by the client
+//  113    1 s2cTcpFlags
+//  114    1 tcpHandshake   TWH_* progress of the three-way handshake
+//  115    1 tunnel         TUNNEL_* the flow was found in (decode/packet_info.ts)
+//  116    1 state          STATE_* lifecycle
+//  117    3 (reserved)
+//  120    4 nextFree       free-list link while the record is unused
+//  124    4 (reserved)
+//  128   64 (reserved for the application layer: protocol ids, dissector state, arena refs)
+//  192      FLOW_RECORD_SIZE
+
+export const FLOW_CLI_ADDR: usize = 0;
+export const FLOW_SRV_ADDR: usize = 16;
+export const FLOW_CLI_PORT: usize = 32;
+export const FLOW_SRV_PORT: usize = 34;
+export const FLOW_VLAN: usize = 36;
+export const FLOW_L4_PROTO: usize = 38;
+export const FLOW_IP_VERSION: usize = 39;
+export const FLOW_KEY_HASH: usize = 40;
+export const FLOW_SERIAL: usize = 44;
+export const FLOW_FIRST_SEEN: usize = 48;
+export const FLOW_LAST_SEEN: usize = 56;
+export const FLOW_C2S_PACKETS: usize = 64;
+export const FLOW_C2S_BYTES: usize = 72;
+export const FLOW_C2S_GOODPUT: usize = 80;
+export const FLOW_S2C_PACKETS: usize = 88;
+export const FLOW_S2C_BYTES: usize = 96;
+export const FLOW_S2C_GOODPUT: usize = 104;
+export const FLOW_C2S_TCP_FLAGS: usize = 112;
+export const FLOW_S2C_TCP_FLAGS: usize = 113;
+export const FLOW_TCP_HANDSHAKE: usize = 114;
+export const FLOW_TUNNEL: usize = 115;
+export const FLOW_STATE: usize = 116;
+export const FLOW_NEXT_FREE: usize = 120;
+export const FLOW_RECORD_SIZE: usize = 192;
+
+/** Offset between the client-to-server counters and the server-to-client ones. */
+export const FLOW_DIRECTION_STRIDE: usize = FLOW_S2C_PACKETS - FLOW_C2S_PACKETS;
+
+// Three-way handshake progress (RFC 9293 §3.5): client SYN, then server SYN+ACK, then client ACK.
+export const TWH_NONE: u8 = 0;
+export const TWH_SYN: u8 = 1;
+export const TWH_SYN_ACK: u8 = 2;
+export const TWH_DONE: u8 = 3;
+
+// Lifecycle of a record.
+export const STATE_FREE: u8 = 0;
+export const STATE_ACTIVE: u8 = 1;
+/** Ended (idle or end of input): still readable until the runtime has drained its event. */
+export const STATE_ENDED: u8 = 2;

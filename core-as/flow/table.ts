@@ -1,0 +1,259 @@
+// The bidirectional flow table: fixed-size records (flow/record.ts) in chunks that never move,
+// found through an open-addressing index of u64 slots (key hash << 32 | record id + 1) with
+// linear probing; deletion shifts entries back (no tombstones). The index grows by doubling at
+// half load; records are recycled through a free list once the runtime has seen their end event.
+import * as info from "../decode/packet_info";
+import { KEY_CLIENT_TO_SERVER, KEY_NO_MATCH, matchPacket, packetKeyHash, writeKey } from "./key";
+import {
+  FLOW_C2S_BYTES, FLOW_C2S_GOODPUT, FLOW_C2S_PACKETS, FLOW_C2S_TCP_FLAGS, FLOW_DIRECTION_STRIDE,
+  FLOW_FIRST_SEEN, FLOW_IP_VERSION, FLOW_KEY_HASH, FLOW_LAST_SEEN, FLOW_NEXT_FREE, FLOW_RECORD_SIZE,
+  FLOW_SERIAL, FLOW_STATE, FLOW_TCP_HANDSHAKE, FLOW_TUNNEL, STATE_ACTIVE, STATE_ENDED, STATE_FREE,
+} from "./record";
+import { updateHandshake } from "./tcp_state";
+import { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, emitEvent, eventSpace } from "./events";
+import {
+  STAT_FLOWS_ACTIVE, STAT_FLOWS_CREATED, STAT_FLOWS_PURGED, bump, setStat,
+} from "../stats";
+
+const RECORDS_PER_CHUNK_LOG2: u32 = 14;
+const RECORDS_PER_CHUNK: u32 = 1 << RECORDS_PER_CHUNK_LOG2;
+const MAX_CHUNKS: u32 = 4096; // 64M records: far above any sensible max flows
+const MIN_INDEX_SLOTS: u32 = 1 << 12;
+const NO_RECORD: u32 = 0xffffffff;
+
+export const DEFAULT_MAX_FLOWS: u32 = 4_000_000;
+
+const chunks: usize = memory.data(<i32>(MAX_CHUNKS * 8), 8);
+let numChunks: u32 = 0;
+let maxFlows: u32 = DEFAULT_MAX_FLOWS;
+let activeFlows: u32 = 0;
+/** Records ever handed out: ids are < highWater. */
+let highWater: u32 = 0;
+let freeHead: u32 = NO_RECORD;
+/** Ended records whose event the runtime has not drained yet. */
+let pendingHead: u32 = NO_RECORD;
+let serialCounter: u32 = 0;
+
+let index: usize = 0;
+let indexMask: u32 = 0;
+
+/** Direction of the last packet looked up: true when it was sent by the flow's client. */
+export let lastFromClient: bool = true;
+
+export function tableInit(capacity: u32): void {
+  maxFlows = capacity == 0 ? DEFAULT_MAX_FLOWS : capacity;
+  if (maxFlows > MAX_CHUNKS * RECORDS_PER_CHUNK) maxFlows = MAX_CHUNKS * RECORDS_PER_CHUNK;
+  for (let c: u32 = 0; c < numChunks; c++) memory.fill(load<usize>(chunks + (<usize>c << 3)), 0, <usize>RECORDS_PER_CHUNK * FLOW_RECORD_SIZE);
+  activeFlows = 0; highWater = 0; freeHead = NO_RECORD; pendingHead = NO_RECORD; serialCounter = 0;
+  if (index == 0) allocIndex(MIN_INDEX_SLOTS);
+  else memory.fill(index, 0, (<usize>indexMask + 1) << 3);
+  setStat(STAT_FLOWS_ACTIVE, 0);
+}
+
+function allocIndex(slots: u32): void {
+  index = heap.alloc(<usize>slots << 3);
+  memory.fill(index, 0, <usize>slots << 3);
+  indexMask = slots - 1;
+}
+
+@inline export function recordPtr(id: u32): usize {
+  return load<usize>(chunks + (<usize>(id >> RECORDS_PER_CHUNK_LOG2) << 3)) +
+    <usize>(id & (RECORDS_PER_CHUNK - 1)) * FLOW_RECORD_SIZE;
+}
+
+export function flowHighWater(): u32 { return highWater; }
+export function flowCount(): u32 { return activeFlows; }
+
+/** Finds the packet's flow or creates it. Returns the record id, or NO_RECORD when the table is full. */
+export function findOrCreate(tsUs: u64): u32 {
+  const hash = packetKeyHash();
+  let slot = hash & indexMask;
+  while (true) {
+    const entry = load<u64>(index + (<usize>slot << 3));
+    if (entry == 0) break;
+    if (<u32>(entry >> 32) == hash) {
+      const id = <u32>entry - 1;
+      const dir = matchPacket(recordPtr(id));
+      if (dir != KEY_NO_MATCH) {
+        lastFromClient = dir == KEY_CLIENT_TO_SERVER;
+        return id;
+      }
+    }
+    slot = (slot + 1) & indexMask;
+  }
+  if (activeFlows >= maxFlows) return NO_RECORD;
+  const id = takeRecord();
+  if (id == NO_RECORD) return NO_RECORD;
+  const rec = recordPtr(id);
+  memory.fill(rec, 0, FLOW_RECORD_SIZE);
+  writeKey(rec);
+  store<u8>(rec + FLOW_IP_VERSION, <u8>info.ipVersion);
+  store<u32>(rec + FLOW_KEY_HASH, hash);
+  store<u32>(rec + FLOW_SERIAL, serialCounter++ & 0xffffff);
+  store<u64>(rec + FLOW_FIRST_SEEN, tsUs);
+  store<u8>(rec + FLOW_TUNNEL, <u8>info.tunnel);
+  store<u8>(rec + FLOW_STATE, STATE_ACTIVE);
+  store<u64>(index + (<usize>slot << 3), (<u64>hash << 32) | <u64>(id + 1));
+  activeFlows++;
+  bump(STAT_FLOWS_CREATED);
+  setStat(STAT_FLOWS_ACTIVE, activeFlows);
+  emitEvent(EVENT_FLOW_CREATED, id);
+  if (activeFlows > (indexMask + 1) >> 1) growIndex();
+  lastFromClient = true;
+  return id;
+}
+
+/** Adds one frame to the flow's counters in the packet's direction. */
+export function accountPacket(id: u32, tsUs: u64, frameLen: u32): void {
+  const rec = recordPtr(id);
+  const dir = rec + (lastFromClient ? 0 : FLOW_DIRECTION_STRIDE);
+  store<u64>(dir + FLOW_C2S_PACKETS, load<u64>(dir + FLOW_C2S_PACKETS) + 1);
+  store<u64>(dir + FLOW_C2S_BYTES, load<u64>(dir + FLOW_C2S_BYTES) + frameLen);
+  store<u64>(dir + FLOW_C2S_GOODPUT, load<u64>(dir + FLOW_C2S_GOODPUT) + info.payloadLen);
+  // Captures are not always in time order; keep last >= first as ntopng does.
+  if (tsUs > load<u64>(rec + FLOW_LAST_SEEN)) store<u64>(rec + FLOW_LAST_SEEN, tsUs);
+  if (tsUs < load<u64>(rec + FLOW_FIRST_SEEN)) store<u64>(rec + FLOW_FIRST_SEEN, tsUs);
+  if (info.tcpFlags != 0) {
+    const flagsAt = rec + FLOW_C2S_TCP_FLAGS + (lastFromClient ? 0 : 1);
+    store<u8>(flagsAt, load<u8>(flagsAt) | <u8>info.tcpFlags);
+    updateHandshake(rec + FLOW_TCP_HANDSHAKE, lastFromClient, info.tcpFlags);
+  }
+}
+
+function takeRecord(): u32 {
+  if (freeHead != NO_RECORD) {
+    const id = freeHead;
+    freeHead = load<u32>(recordPtr(id) + FLOW_NEXT_FREE);
+    return id;
+  }
+  if (highWater >> RECORDS_PER_CHUNK_LOG2 >= numChunks) {
+    if (numChunks >= MAX_CHUNKS) return NO_RECORD;
+    store<usize>(chunks + (<usize>numChunks << 3), heap.alloc(<usize>RECORDS_PER_CHUNK * FLOW_RECORD_SIZE));
+    numChunks++;
+  }
+  return highWater++;
+}
+
+function growIndex(): void {
+  const oldIndex = index;
+  const oldSlots = indexMask + 1;
+  allocIndex(oldSlots << 1);
+  for (let s: u32 = 0; s < oldSlots; s++) {
+    const entry = load<u64>(oldIndex + (<usize>s << 3));
+    if (entry == 0) continue;
+    let slot = <u32>(entry >> 32) & indexMask;
+    while (load<u64>(index + (<usize>slot << 3)) != 0) slot = (slot + 1) & indexMask;
+    store<u64>(index + (<usize>slot << 3), entry);
+  }
+  heap.free(oldIndex);
+}
+
+/** Removes record `id` from the index, shifting later entries of its probe run back. */
+function unindex(id: u32): void {
+  const rec = recordPtr(id);
+  let slot = load<u32>(rec + FLOW_KEY_HASH) & indexMask;
+  const wanted = <u64>(id + 1);
+  while ((load<u64>(index + (<usize>slot << 3)) & 0xffffffff) != wanted) slot = (slot + 1) & indexMask;
+  let hole = slot;
+  let next = (hole + 1) & indexMask;
+  while (true) {
+    const entry = load<u64>(index + (<usize>next << 3));
+    if (entry == 0) break;
+    const home = <u32>(entry >> 32) & indexMask;
+    // Move the entry into the hole unless its home lies cyclically in (hole, next].
+    const stays = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
+    if (!stays) {
+      store<u64>(index + (<usize>hole << 3), entry);
+      hole = next;
+    }
+    next = (next + 1) & indexMask;
+  }
+  store<u64>(index + (<usize>hole << 3), 0);
+}
+
+/** Ends a flow: it leaves the index at once, its record stays readable until releaseEnded(). */
+export function endFlow(id: u32): void {
+  const rec = recordPtr(id);
+  if (load<u8>(rec + FLOW_STATE) != STATE_ACTIVE) return;
+  unindex(id);
+  store<u8>(rec + FLOW_STATE, STATE_ENDED);
+  store<u32>(rec + FLOW_NEXT_FREE, pendingHead);
+  pendingHead = id;
+  activeFlows--;
+  bump(STAT_FLOWS_PURGED);
+  setStat(STAT_FLOWS_ACTIVE, activeFlows);
+  emitEvent(EVENT_FLOW_ENDED, id);
+}
+
+/** Called at the start of each feed: the runtime has drained the end events, recycle those records. */
+export function releaseEnded(): void {
+  while (pendingHead != NO_RECORD) {
+    const id = pendingHead;
+    const rec = recordPtr(id);
+    pendingHead = load<u32>(rec + FLOW_NEXT_FREE);
+    store<u8>(rec + FLOW_STATE, STATE_FREE);
+    store<u32>(rec + FLOW_NEXT_FREE, freeHead);
+    freeHead = id;
+  }
+}
+
+@inline export function isActive(id: u32): bool {
+  return load<u8>(recordPtr(id) + FLOW_STATE) == STATE_ACTIVE;
+}
+
+/** First id >= from whose record is active or ended-but-unreleased, or -1. */
+export function nextReadableFlow(from: u32): i32 {
+  for (let id = from; id < highWater; id++) {
+    if (load<u8>(recordPtr(id) + FLOW_STATE) != STATE_FREE) return <i32>id;
+  }
+  return -1;
+}
+
+// --- Idle purging on packet time -------------------------------------------------------------
+// A sweep walks the records a few per packet (bounded work per packet, no pause), ending those
+// idle for longer than the timeout; a new sweep starts every sweep interval of packet time.
+
+const SWEEP_RECORDS_PER_PACKET: u32 = 32;
+let idleTimeoutUs: u64 = 0;
+let sweepIntervalUs: u64 = 0;
+let nextSweepUs: u64 = 0;
+let sweepCursor: u32 = 0;
+let sweeping: bool = false;
+
+export function setIdleTimeout(timeoutUs: u64): void {
+  idleTimeoutUs = timeoutUs;
+  sweepIntervalUs = timeoutUs >> 2 < 1_000_000 ? 1_000_000 : timeoutUs >> 2;
+  nextSweepUs = 0; sweepCursor = 0; sweeping = false;
+}
+
+export function sweepIdle(nowUs: u64): void {
+  if (idleTimeoutUs == 0) return;
+  if (!sweeping) {
+    if (nextSweepUs == 0) nextSweepUs = nowUs + sweepIntervalUs;
+    if (nowUs < nextSweepUs) return;
+    sweeping = true;
+    sweepCursor = 0;
+  }
+  let budget = SWEEP_RECORDS_PER_PACKET;
+  while (budget-- > 0 && sweepCursor < highWater && eventSpace() > 1) {
+    const id = sweepCursor++;
+    const rec = recordPtr(id);
+    if (load<u8>(rec + FLOW_STATE) == STATE_ACTIVE && nowUs - load<u64>(rec + FLOW_LAST_SEEN) > idleTimeoutUs &&
+        nowUs > load<u64>(rec + FLOW_LAST_SEEN)) {
+      endFlow(id);
+    }
+  }
+  if (sweepCursor >= highWater) {
+    sweeping = false;
+    nextSweepUs = nowUs + sweepIntervalUs;
+  }
+}
+
+/** Ends active flows (end of input) while the event ring has room. Returns true when none is left. */
+export function endAllFlows(): bool {
+  for (let id: u32 = 0; id < highWater; id++) {
+    if (eventSpace() <= 1) return false;
+    if (load<u8>(recordPtr(id) + FLOW_STATE) == STATE_ACTIVE) endFlow(id);
+  }
+  return true;
+}

@@ -1,0 +1,27 @@
+// One captured frame through the core: decode, find the flow, account it, purge idle flows.
+import { DECODED, decodeFrame } from "./decode/packet";
+import * as info from "./decode/packet_info";
+import { accountPacket, findOrCreate, sweepIdle } from "./flow/table";
+import {
+  SKIP_FLOW_TABLE_FULL, STAT_BYTES, STAT_PACKETS, STAT_PACKETS_IN_FLOWS, STAT_TUNNELLED_PACKETS,
+  add, bump,
+} from "./stats";
+
+export function processFrame(linkType: u32, frame: usize, capturedLen: u32, wireLen: u32, tsUs: u64): void {
+  bump(STAT_PACKETS);
+  add(STAT_BYTES, wireLen);
+  const result = decodeFrame(linkType, frame, capturedLen);
+  if (result == DECODED) {
+    const id = findOrCreate(tsUs);
+    if (id == 0xffffffff) {
+      bump(SKIP_FLOW_TABLE_FULL);
+    } else {
+      accountPacket(id, tsUs, wireLen);
+      bump(STAT_PACKETS_IN_FLOWS);
+      if (info.tunnel != info.TUNNEL_NONE) bump(STAT_TUNNELLED_PACKETS);
+    }
+  } else {
+    bump(result);
+  }
+  sweepIdle(tsUs);
+}

@@ -1,0 +1,108 @@
+// The engine: instantiates the WebAssembly core from bytes and feeds it chunks. Web standards
+// only (no node:*, no Deno.*, no DOM), so the same file runs in Node, Deno and a browser Worker.
+//
+// Per chunk: one copy into wasm memory and one feed() call (more only when the event ring
+// fills up inside the chunk). Flows stay in wasm memory; objects are built only when asked.
+import type { EngineOptions, EngineStats, FlowEvent, FlowInfo } from './types.ts';
+import { FlowReader, type CoreExports } from './flow.ts';
+
+export class CaptureFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaptureFormatError';
+  }
+}
+
+const FORMAT_NAMES = ['', 'pcap', 'pcapng', 'invalid'];
+
+export class Engine {
+  readonly #core: CoreExports;
+  readonly #reader: FlowReader;
+  #inputCapacity = 0;
+  #ended = false;
+  /** Called for every event as it is drained (once per chunk). */
+  onEvent: ((event: FlowEvent) => void) | null = null;
+
+  private constructor(core: CoreExports, options: EngineOptions) {
+    this.#core = core;
+    this.#reader = new FlowReader(core);
+    const maxFlows = options.maxFlows ?? 0;
+    const idleMs = Math.round((options.idleTimeoutSec ?? 0) * 1000);
+    if (!Number.isInteger(maxFlows) || maxFlows < 0 || maxFlows > 0xffffffff) throw new RangeError(`maxFlows must be a non-negative integer, got ${options.maxFlows}`);
+    if (!(idleMs >= 0 && idleMs <= 0xffffffff)) throw new RangeError(`idleTimeoutSec must be between 0 and ${0xffffffff / 1000}, got ${options.idleTimeoutSec}`);
+    core.init(maxFlows, idleMs);
+  }
+
+  /** Creates an engine from the core's wasm bytes or an already compiled module. */
+  static async create(wasm: BufferSource | WebAssembly.Module, options: EngineOptions = {}): Promise<Engine> {
+    const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+    const instance = await WebAssembly.instantiate(module, {
+      env: {
+        abort(_message: number, _file: number, line: number, column: number) {
+          throw new Error(`flowscope core aborted at ${line}:${column}`);
+        },
+      },
+    });
+    return new Engine(instance.exports as unknown as CoreExports, options);
+  }
+
+  /** Analyses the next bytes of the capture. Chunks may split records anywhere. */
+  feed(chunk: Uint8Array): void {
+    if (this.#ended) throw new Error('feed() after end()');
+    const core = this.#core;
+    let offset = 0;
+    while (offset < chunk.length) {
+      const length = Math.min(chunk.length - offset, 1 << 24);
+      if (length > this.#inputCapacity) this.#inputCapacity = Math.max(length, 1 << 20);
+      const input = core.inputBuffer(this.#inputCapacity);
+      // A view made after inputBuffer(): growing memory detaches earlier ones.
+      new Uint8Array(core.memory.buffer, input, length).set(chunk.subarray(offset, offset + length));
+      let consumed = 0;
+      while (consumed < length) {
+        consumed += core.feed(consumed, length - consumed);
+        this.#drainEvents();
+        if (core.captureFormat() === core.FORMAT_INVALID.value) throw this.#formatError();
+      }
+      offset += length;
+    }
+  }
+
+  /** End of input: counts an incomplete last record and ends every flow (flow_ended events). */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    while (true) {
+      const done = this.#core.finish();
+      this.#drainEvents();
+      if (done) break;
+    }
+  }
+
+  /** Every flow in the table (after end(), every flow of the capture), in creation order. */
+  *flows(): Generator<FlowInfo> {
+    const core = this.#core;
+    for (let id = core.nextFlow(0); id >= 0; id = core.nextFlow(id + 1)) yield this.#reader.read(id);
+  }
+
+  /** One flow by the id given in its events; null when that record is free. */
+  flow(flowId: number): FlowInfo | null {
+    return this.#reader.isReadable(flowId) ? this.#reader.read(flowId) : null;
+  }
+
+  stats(): EngineStats {
+    return this.#reader.stats(FORMAT_NAMES[this.#core.captureFormat()] ?? '');
+  }
+
+  #drainEvents(): void {
+    const onEvent = this.onEvent;
+    if (onEvent === null) return;
+    for (const event of this.#reader.events()) onEvent(event);
+  }
+
+  #formatError(): CaptureFormatError {
+    // The core keeps the first four bytes as a little-endian word: print them in file order.
+    const word = this.#core.captureFirstWord() >>> 0;
+    const hex = [0, 8, 16, 24].map((shift) => ((word >>> shift) & 0xff).toString(16).padStart(2, '0')).join('');
+    return new CaptureFormatError(`not a pcap or pcapng capture (first bytes 0x${hex}; expected a pcap magic a1b2c3d4/a1b23c4d in either byte order or a pcapng section header 0a0d0d0a)`);
+  }
+}

@@ -1,0 +1,177 @@
+// Reads flow records and counters out of wasm memory. The record layout comes from the FLOW_*
+// globals the core exports (core-as/flow/record.ts), the counters from STAT_/SKIP_/CAPERR_.
+import type { EngineStats, FlowEvent, FlowInfo } from './types.ts';
+import { formatIpv4, formatIpv6, ntopngAddressKey } from './ip.ts';
+
+type Global = WebAssembly.Global;
+
+/** The core's exports as the runtime uses them (core-as/index.ts). */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  init(maxFlows: number, idleTimeoutMs: number): void;
+  inputBuffer(size: number): number;
+  feed(offset: number, length: number): number;
+  finish(): number;
+  statsPtr(): number;
+  flowRecord(id: number): number;
+  nextFlow(from: number): number;
+  eventsPtr(): number;
+  eventCount(): number;
+  captureFormat(): number;
+  captureFirstWord(): number;
+  linkTypesPtr(): number;
+  linkTypesCount(): number;
+  FORMAT_INVALID: Global;
+  [name: string]: unknown;
+}
+
+const L4_NAMES: Record<number, string> = {
+  1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 47: 'GRE', 50: 'ESP', 51: 'AH',
+  58: 'IPv6-ICMP', 89: 'OSPF', 103: 'PIM', 112: 'VRRP', 132: 'SCTP',
+};
+const TUNNEL_NAMES = ['', 'IP-in-IP', 'GRE', 'VXLAN', 'GTP', 'CAPWAP', 'TZSP'];
+
+const TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_ACK = 0x10;
+
+export function l4Name(proto: number): string {
+  return L4_NAMES[proto] ?? String(proto);
+}
+
+export class FlowReader {
+  readonly #core: CoreExports;
+  readonly #off: Record<string, number> = {};
+  readonly #recordSize: number;
+  readonly #stateFree: number;
+  readonly #twhDone: number;
+  readonly #eventCreated: number;
+  /** Stats slot index -> [group, name], from the exported STAT_/SKIP_/CAPERR_ globals. */
+  readonly #counters: Array<[group: 'stat' | 'skip' | 'caperr', name: string, slot: number]> = [];
+
+  constructor(core: CoreExports) {
+    this.#core = core;
+    for (const [name, value] of Object.entries(core)) {
+      if (!(value instanceof WebAssembly.Global)) continue;
+      const v = Number(value.value);
+      if (name.startsWith('FLOW_')) this.#off[name.slice(5)] = v;
+      else if (name.startsWith('STAT_')) this.#counters.push(['stat', name.slice(5).toLowerCase(), v]);
+      else if (name.startsWith('SKIP_')) this.#counters.push(['skip', name.slice(5).toLowerCase(), v]);
+      else if (name.startsWith('CAPERR_')) this.#counters.push(['caperr', name.slice(7).toLowerCase(), v]);
+    }
+    this.#recordSize = this.#off.RECORD_SIZE;
+    this.#stateFree = Number((core.STATE_FREE as Global).value);
+    this.#twhDone = Number((core.TWH_DONE as Global).value);
+    this.#eventCreated = Number((core.EVENT_FLOW_CREATED as Global).value);
+  }
+
+  isReadable(id: number): boolean {
+    if (!Number.isInteger(id) || id < 0 || id >= (this.#core.flowHighWater as () => number)()) return false;
+    const rec = this.#core.flowRecord(id);
+    return new Uint8Array(this.#core.memory.buffer, rec, this.#recordSize)[this.#off.STATE] !== this.#stateFree;
+  }
+
+  read(id: number): FlowInfo {
+    const o = this.#off;
+    const rec = this.#core.flowRecord(id);
+    const bytes = new Uint8Array(this.#core.memory.buffer, rec, this.#recordSize);
+    const view = new DataView(this.#core.memory.buffer, rec, this.#recordSize);
+    const u64 = (at: number) => view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32;
+    const version = bytes[o.IP_VERSION];
+    const fmt = version === 4 ? formatIpv4 : formatIpv6;
+    const proto = bytes[o.L4_PROTO];
+    const cliPort = view.getUint16(o.CLI_PORT, true);
+    const srvPort = view.getUint16(o.SRV_PORT, true);
+    const vlan = view.getUint16(o.VLAN, true);
+    const firstUs = u64(o.FIRST_SEEN);
+    const lastUs = u64(o.LAST_SEEN);
+    const c2sPackets = u64(o.C2S_PACKETS), s2cPackets = u64(o.S2C_PACKETS);
+    const c2sBytes = u64(o.C2S_BYTES), s2cBytes = u64(o.S2C_BYTES);
+    const c2sGoodput = u64(o.C2S_GOODPUT), s2cGoodput = u64(o.S2C_GOODPUT);
+    const c2sFlags = bytes[o.C2S_TCP_FLAGS], s2cFlags = bytes[o.S2C_TCP_FLAGS];
+    const tcp = proto === 6;
+    const twhOk = tcp && bytes[o.TCP_HANDSHAKE] === this.#twhDone;
+    // ntopng's precedence (ntopng-notes §1 getFlowsStatus): established, connecting, reset, closed.
+    const reset = tcp && ((c2sFlags | s2cFlags) & TCP_RST) !== 0;
+    const closed = tcp && !reset && (c2sFlags & TCP_FIN) !== 0 && (s2cFlags & TCP_FIN) !== 0;
+    const established = twhOk && !reset && !closed;
+    const connecting = tcp && !established && !reset && !closed &&
+      (c2sFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (s2cFlags === 0 || (s2cFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK));
+    const swap16 = (p: number) => ((p & 0xff) << 8) | (p >> 8);
+    const ntopngKey = (swap16(cliPort) + swap16(srvPort) + vlan + proto +
+      ntopngAddressKey(bytes, o.CLI_ADDR, version) + ntopngAddressKey(bytes, o.SRV_ADDR, version)) >>> 0;
+    return {
+      'cli.ip': fmt(bytes, o.CLI_ADDR),
+      'cli.port': cliPort,
+      'srv.ip': fmt(bytes, o.SRV_ADDR),
+      'srv.port': srvPort,
+      vlan,
+      ip_version: version,
+      'proto.l4': l4Name(proto),
+      'proto.l4_id': proto,
+      'cli2srv.packets': c2sPackets,
+      'srv2cli.packets': s2cPackets,
+      'cli2srv.bytes': c2sBytes,
+      'srv2cli.bytes': s2cBytes,
+      'cli2srv.goodput_bytes': c2sGoodput,
+      'srv2cli.goodput_bytes': s2cGoodput,
+      'cli2srv.tcp_flags': c2sFlags,
+      'srv2cli.tcp_flags': s2cFlags,
+      packets: c2sPackets + s2cPackets,
+      bytes: c2sBytes + s2cBytes,
+      goodput_bytes: c2sGoodput + s2cGoodput,
+      'seen.first': Math.floor(firstUs / 1e6),
+      'seen.last': Math.floor(lastUs / 1e6),
+      'seen.first_us': firstUs,
+      'seen.last_us': lastUs,
+      duration: (lastUs - firstUs) / 1e6,
+      tcp_established: established,
+      tcp_connecting: connecting,
+      tcp_reset: reset,
+      tcp_closed: closed,
+      'tcp.twh_ok': twhOk,
+      tunnel: TUNNEL_NAMES[bytes[o.TUNNEL]] ?? '',
+      'ntopng.key': ntopngKey,
+      hash_entry_id: view.getUint32(o.SERIAL, true),
+    };
+  }
+
+  *events(): Generator<FlowEvent> {
+    const count = this.#core.eventCount();
+    if (count === 0) return;
+    const view = new DataView(this.#core.memory.buffer, this.#core.eventsPtr(), count * 8);
+    for (let i = 0; i < count; i++) {
+      const kind = view.getUint32(i * 8, true);
+      yield { kind: kind === this.#eventCreated ? 'flow_created' : 'flow_ended', flowId: view.getUint32(i * 8 + 4, true) };
+    }
+  }
+
+  stats(format: string): EngineStats {
+    const core = this.#core;
+    const view = new DataView(core.memory.buffer, core.statsPtr(), Number((core.STATS_SLOTS as Global).value) * 8);
+    const read = (slot: number) => view.getUint32(slot * 8, true) + view.getUint32(slot * 8 + 4, true) * 2 ** 32;
+    const totals: Record<string, number> = {};
+    const skipped: Record<string, number> = {};
+    const captureErrors: Record<string, number> = {};
+    for (const [group, name, slot] of this.#counters) {
+      const value = read(slot);
+      if (group === 'stat') totals[name] = value;
+      else if (group === 'skip') skipped[name] = value;
+      else captureErrors[name] = value;
+    }
+    const linkTypes = Array.from(new Uint32Array(core.memory.buffer, core.linkTypesPtr(), core.linkTypesCount()));
+    return {
+      packets: totals.packets,
+      bytes: totals.bytes,
+      packetsInFlows: totals.packets_in_flows,
+      activeFlows: totals.flows_active,
+      flowsCreated: totals.flows_created,
+      flowsPurged: totals.flows_purged,
+      flowsDropped: skipped.flow_table_full,
+      tunnelledPackets: totals.tunnelled_packets,
+      pcapngOtherBlocks: totals.pcapng_other_blocks,
+      skipped,
+      captureErrors,
+      format,
+      linkTypes,
+    };
+  }
+}

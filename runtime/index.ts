@@ -1,0 +1,4 @@
+// Public entry of the runtime.
+export { Engine, CaptureFormatError } from './engine.ts';
+export { analyzeStream, type AnalyzeResult } from './analyze.ts';
+export type { EngineOptions, EngineStats, FlowEvent, FlowEventKind, FlowInfo } from './types.ts';

@@ -1,0 +1,40 @@
+// Address formatting and ntopng's address keys.
+
+/** Dotted quad from 4 bytes. */
+export function formatIpv4(bytes: Uint8Array, offset: number): string {
+  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+}
+
+/** RFC 5952 text: lower case, leading zeros dropped, the longest run (≥ 2) of zero groups as "::". */
+export function formatIpv6(bytes: Uint8Array, offset: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i++) groups.push((bytes[offset + 2 * i] << 8) | bytes[offset + 2 * i + 1]);
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  // RFC 5952 §5: IPv4-mapped addresses keep their dotted tail.
+  if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) return `::ffff:${formatIpv4(bytes, offset + 12)}`;
+  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
+  if (bestLen < 2) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+}
+
+/**
+ * ntopng's IpAddress key (ntopng-notes §3): IPv4 is the address as a host-order number; IPv6
+ * sums its four 32-bit words, read little-endian as ntopng does on x86, each shifted by 2i.
+ */
+export function ntopngAddressKey(bytes: Uint8Array, offset: number, version: number): number {
+  if (version === 4) return ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+  let key = 0;
+  for (let i = 0; i < 4; i++) {
+    const o = offset + 4 * i;
+    const word = (bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24)) >>> 0;
+    key = (key + ((word << (2 * i)) >>> 0)) >>> 0;
+  }
+  return key;
+}
