@@ -7,8 +7,11 @@ import assert from 'node:assert/strict';
 import {
   L4_NAME_TO_NUMBER,
   decodeOutFile,
+  formatIpv6Glibc,
   l7Id,
+  ndpiIpText,
   parseFlowLine,
+  parseIpv6,
   parseOutFile,
   parseRisks,
   splitFields,
@@ -350,4 +353,27 @@ test('empty file means no flows; CRLF and invalid UTF-8 are tolerated', () => {
   assert.equal(out.flows[0].appName, 'Kerberos');
   assert.equal(out.flows[0].fields['Plen Bins'], '0');
   assert.equal(out.flows[0].fieldList.length, 4);
+});
+
+test('IPv6 text: parsing, glibc inet_ntop, and ndpiReader\'s ":0:" -> "::" patch', () => {
+  assert.deepEqual(parseIpv6('2001:db8::1'), [0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]);
+  assert.deepEqual(parseIpv6('[::ffff:1.2.3.4]'), [0, 0, 0, 0, 0, 0xffff, 0x102, 0x304]);
+  assert.deepEqual(parseIpv6('::'), [0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(parseIpv6('1::2::3'), null);
+  assert.equal(parseIpv6('1:2:3:4:5:6:7'), null);
+  assert.equal(parseIpv6('1:2:3:4:5:6:7:8:9'), null);
+  assert.equal(parseIpv6('1::g'), null);
+  assert.equal(formatIpv6Glibc([0x2001, 0xdb8, 0, 1, 0, 0, 0, 1]), '2001:db8:0:1::1');
+  assert.equal(formatIpv6Glibc([1, 0, 0, 2, 0, 0, 3, 4]), '1::2:0:0:3:4'); // first of equal runs
+  assert.equal(formatIpv6Glibc([1, 0, 2, 3, 4, 5, 6, 7]), '1:0:2:3:4:5:6:7'); // a single zero is not compressed
+  assert.equal(formatIpv6Glibc([0, 0, 0, 0, 0, 0xffff, 0x102, 0x304]), '::ffff:1.2.3.4');
+  assert.equal(formatIpv6Glibc([0, 0, 0, 0, 0, 0, 0, 1]), '::1');
+  assert.equal(formatIpv6Glibc([0, 0, 0, 0, 0, 0, 0, 0]), '::');
+  // the forms met in stun.pcap / pinterest.pcap
+  assert.equal(ndpiIpText('2600:1900:4160:5999:0:19::'), '2600:1900:4160:5999::19::');
+  assert.equal(ndpiIpText('2600:1900:4160:5999:0:19:0:0'), '2600:1900:4160:5999::19::');
+  assert.equal(ndpiIpText('[2600:1901:0:7a0b::]'), '2600:1901::7a0b::');
+  assert.equal(ndpiIpText('2600:1901::7a0b::'), '2600:1901::7a0b::'); // already patched: unchanged
+  assert.equal(ndpiIpText('2001:DB8:0000::1'), '2001:db8::1');
+  assert.equal(ndpiIpText('10.0.0.1'), '10.0.0.1');
 });

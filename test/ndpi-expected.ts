@@ -404,3 +404,83 @@ export function decodeOutFile(bytes: Uint8Array): OutFile {
 export function l7Id(flow: ExpectedFlow): number {
   return flow.appId !== 0 ? flow.appId : flow.masterId;
 }
+
+// ---- addresses as ndpiReader prints them ------------------------------------------------
+
+/** 16-bit words of an IPv6 address in text form (one "::" at most, optional dotted IPv4 tail), or null. */
+export function parseIpv6(text: string): number[] | null {
+  let s = text.toLowerCase();
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const lastColon = s.lastIndexOf(':');
+  if (lastColon >= 0 && s.includes('.', lastColon)) {
+    // dotted IPv4 tail ("::ffff:1.2.3.4"): rewrite it as two hex words
+    const v4 = s.slice(lastColon + 1).split('.');
+    if (v4.length !== 4 || v4.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;
+    const b = v4.map(Number);
+    s = `${s.slice(0, lastColon + 1)}${((b[0] << 8) | b[1]).toString(16)}:${((b[2] << 8) | b[3]).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const words = (part: string) => (part === '' ? [] : part.split(':'));
+  const head = words(halves[0]);
+  const tail = halves.length === 2 ? words(halves[1]) : [];
+  if ([...head, ...tail].some((w) => !/^[0-9a-f]{1,4}$/.test(w))) return null;
+  const given = head.length + tail.length;
+  if (halves.length === 1 ? given !== 8 : given > 7) return null;
+  const zeros = new Array<number>(8 - given).fill(0);
+  return [...head, ...zeros.map(String), ...tail].map((w) => parseInt(w, 16));
+}
+
+/** glibc inet_ntop(AF_INET6): longest run (>= 2) of zero words compressed, first on ties; embedded IPv4 forms. */
+export function formatIpv6Glibc(w: number[]): string {
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j;
+  }
+  if (bestLen < 2) best = -1;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (best >= 0 && i >= best && i < best + bestLen) {
+      if (i === best) out += ':';
+      continue;
+    }
+    if (i !== 0) out += ':';
+    if (i === 6 && best === 0 && (bestLen === 6 || (bestLen === 7 && w[7] !== 1) || (bestLen === 5 && w[5] === 0xffff))) {
+      out += `${w[6] >> 8}.${w[6] & 255}.${w[7] >> 8}.${w[7] & 255}`;
+      break;
+    }
+    out += w[i].toString(16);
+  }
+  if (best >= 0 && best + bestLen === 8) out += ':';
+  return out;
+}
+
+/**
+ * An address as ndpiReader prints it: IPv4 unchanged; IPv6 from glibc's inet_ntop, then every
+ * ":0:" replaced by "::" (reader_util.c patchIPv6Address, "for consistency across platforms"), which
+ * is why the .out files hold addresses like "2600:1900:4160:5999::19::" (2600:1900:4160:5999:0:19:0:0).
+ * Text that is already in that (no longer parseable) form is returned lower-cased.
+ */
+export function ndpiIpText(ip: string): string {
+  const bare = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
+  if (!bare.includes(':')) return bare;
+  const words = parseIpv6(bare);
+  if (!words) return bare.toLowerCase();
+  const s = formatIpv6Glibc(words);
+  let patched = '';
+  for (let i = 0; i < s.length; ) {
+    if (s[i] === ':' && s[i + 1] === '0' && s[i + 2] === ':') {
+      patched += '::';
+      i += 3;
+    } else patched += s[i++];
+  }
+  return patched;
+}
