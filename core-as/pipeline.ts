@@ -16,7 +16,7 @@ export function processFrame(linkType: u32, frame: usize, capturedLen: u32, wire
     if (id == 0xffffffff) {
       bump(SKIP_FLOW_TABLE_FULL);
     } else {
-      accountPacket(id, tsUs, wireLen);
+      accountPacket(id, tsUs, capturedLen);
       bump(STAT_PACKETS_IN_FLOWS);
       if (info.tunnel != info.TUNNEL_NONE) bump(STAT_TUNNELLED_PACKETS);
     }

@@ -169,9 +169,14 @@ function decodePpp(p: usize, end: usize): i32 {
   return SKIP_NON_IP;
 }
 
-function decode80211(p: usize, end: usize): i32 {
+function decode80211(p: usize, end: usize, frameControlMaybeSwapped: bool = false): i32 {
   if (end - p < WLAN_BASE_HEADER_LEN) return SKIP_TRUNCATED;
-  const fc = wlanFrameControl(p);
+  let fc = wlanFrameControl(p);
+  // Cisco access points send the frame control bytes swapped inside CAPWAP (Wireshark's CAPWAP
+  // "swap frame control" preference exists for them): accept the swapped form there.
+  if (frameControlMaybeSwapped && wlanFrameType(fc) != WLAN_TYPE_DATA && wlanFrameType(<u32>bswap<u16>(<u16>fc)) == WLAN_TYPE_DATA) {
+    fc = <u32>bswap<u16>(<u16>fc);
+  }
   // Only unprotected data frames that carry data (subtype bit 2 clear: not Null/QoS-Null) hold IP.
   if (wlanFrameType(fc) != WLAN_TYPE_DATA || (wlanSubtype(fc) & 0x4) != 0 || wlanIsProtected(fc)) return SKIP_NON_IP;
   const headerLen = wlanDataHeaderLen(fc);
@@ -199,7 +204,9 @@ function decodeIpv4(p: usize, end: usize): i32 {
   let ipEnd = end;
   if (totalLen != 0) {
     if (totalLen < headerLen) return SKIP_MALFORMED;
-    if (p + totalLen < end) ipEnd = p + totalLen; // drop Ethernet padding
+    // A datagram longer than what was captured is not analysed, as nDPI's reader does.
+    if (totalLen > end - p) return SKIP_TRUNCATED;
+    ipEnd = p + totalLen; // drops Ethernet padding
   }
   if (ipv4FragOffset(p) != 0) return SKIP_IP_FRAGMENT;
   info.setAddresses(4, p + IPV4_SRC, p + IPV4_DST);
@@ -229,17 +236,17 @@ function decodeIpv6(p: usize, end: usize): i32 {
 }
 
 function decodeTransport(proto: u32, p: usize, end: usize): i32 {
-  if (proto == IPPROTO_TCP) {
-    if (end - p < TCP_MIN_HEADER_LEN) return SKIP_TRUNCATED;
-    const headerLen = tcpHeaderLen(p);
-    if (headerLen < TCP_MIN_HEADER_LEN) return SKIP_MALFORMED;
+  // A transport header cut short still makes a flow, keyed without ports (as nDPI's reader).
+  if (proto == IPPROTO_TCP && end - p >= TCP_MIN_HEADER_LEN) {
+    // A data offset below 5 words cannot be right; take the payload after the fixed header.
+    let headerLen = tcpHeaderLen(p);
+    if (headerLen < TCP_MIN_HEADER_LEN) headerLen = TCP_MIN_HEADER_LEN;
     info.setL4(proto, srcPortOf(p), dstPortOf(p), tcpFlagsOf(p));
     const payload = p + headerLen;
     info.setPayload(payload, payload < end ? <u32>(end - payload) : 0);
     return DECODED;
   }
-  if (proto == IPPROTO_UDP) {
-    if (end - p < UDP_HEADER_LEN) return SKIP_TRUNCATED;
+  if (proto == IPPROTO_UDP && end - p >= UDP_HEADER_LEN) {
     const sport = srcPortOf(p);
     const dport = dstPortOf(p);
     const payload = p + UDP_HEADER_LEN;
@@ -347,7 +354,7 @@ function decodeCapwap(p: usize, end: usize): i32 {
   const native = capwapIsNativeFrame(p);
   if (native && capwapWirelessBinding(p) != CAPWAP_WBID_IEEE80211) return NOT_A_TUNNEL;
   if (!info.enterTunnel(info.TUNNEL_CAPWAP)) return NOT_A_TUNNEL;
-  return native ? decode80211(p + headerLen, end) : decodeEthernet(p + headerLen, end);
+  return native ? decode80211(p + headerLen, end, true) : decodeEthernet(p + headerLen, end);
 }
 
 function decodeTzsp(p: usize, end: usize): i32 {
