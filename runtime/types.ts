@@ -27,7 +27,10 @@ export interface FlowInfo {
   'proto.l4_id': number;
   'cli2srv.packets': number;
   'srv2cli.packets': number;
-  /** On-wire frame bytes per direction (pcap original length, link header included). */
+  /**
+   * Frame bytes per direction, link header included, as captured: nDPI's reader counts the
+   * captured length, which differs from the on-wire length only for frames cut by the snaplen.
+   */
   'cli2srv.bytes': number;
   'srv2cli.bytes': number;
   /** L4 payload bytes per direction. */
@@ -63,7 +66,7 @@ export interface FlowInfo {
 export interface EngineStats {
   /** Capture records read (frames). */
   packets: number;
-  /** Sum of on-wire lengths of all frames. */
+  /** Sum of on-wire lengths (pcap original length) of all frames. */
   bytes: number;
   /** Frames that were accounted to a flow. */
   packetsInFlows: number;

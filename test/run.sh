@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run): type-check, then every test file through
+# Node's test runner. Conformance and runtime tests need ../shared beside the checkout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f build/flowscope.wasm ] || npm run build
+npx tsc --noEmit
+shopt -s globstar nullglob
+files=(test/**/*.test.ts examples/**/*.test.ts adapters/**/*.test.ts runtime/**/*.test.ts)
+node --import tsx --test --test-concurrency=1 "${files[@]}"
