@@ -14,11 +14,14 @@ export class CaptureFormatError extends Error {
 }
 
 const FORMAT_NAMES = ['', 'pcap', 'pcapng', 'invalid'];
+/** Bytes handed to the core per crossing. */
+const BATCH_BYTES = 1 << 20;
 
 export class Engine {
   readonly #core: CoreExports;
   readonly #reader: FlowReader;
-  #inputCapacity = 0;
+  /** Bytes gathered in the core's input buffer and not yet fed. */
+  #pending = 0;
   #ended = false;
   /** Called for every event as it is drained (once per chunk). */
   onEvent: ((event: FlowEvent) => void) | null = null;
@@ -46,30 +49,42 @@ export class Engine {
     return new Engine(instance.exports as unknown as CoreExports, options);
   }
 
-  /** Analyses the next bytes of the capture. Chunks may split records anywhere. */
+  /**
+   * Analyses the next bytes of the capture. Chunks may split records anywhere and may be of any
+   * size: small chunks (a browser or Deno stream yields ~64 KiB) are gathered in wasm memory and
+   * handed to the core once per batch, so the JS/WASM crossing happens once per ~1 MiB.
+   */
   feed(chunk: Uint8Array): void {
     if (this.#ended) throw new Error('feed() after end()');
-    const core = this.#core;
     let offset = 0;
     while (offset < chunk.length) {
-      const length = Math.min(chunk.length - offset, 1 << 24);
-      if (length > this.#inputCapacity) this.#inputCapacity = Math.max(length, 1 << 20);
-      const input = core.inputBuffer(this.#inputCapacity);
-      // A view made after inputBuffer(): growing memory detaches earlier ones.
-      new Uint8Array(core.memory.buffer, input, length).set(chunk.subarray(offset, offset + length));
-      let consumed = 0;
-      while (consumed < length) {
-        consumed += core.feed(consumed, length - consumed);
-        this.#drainEvents();
-        if (core.captureFormat() === core.FORMAT_INVALID.value) throw this.#formatError();
-      }
-      offset += length;
+      const take = Math.min(BATCH_BYTES - this.#pending, chunk.length - offset);
+      const input = this.#core.inputBuffer(BATCH_BYTES);
+      // A fresh view each time: the core may have grown (and so detached) its memory.
+      new Uint8Array(this.#core.memory.buffer, input + this.#pending, take).set(chunk.subarray(offset, offset + take));
+      this.#pending += take;
+      offset += take;
+      if (this.#pending === BATCH_BYTES) this.flush();
+    }
+  }
+
+  /** Hands the gathered bytes to the core now (live capture calls this to bound latency). */
+  flush(): void {
+    const core = this.#core;
+    const length = this.#pending;
+    this.#pending = 0;
+    let consumed = 0;
+    while (consumed < length) {
+      consumed += core.feed(consumed, length - consumed);
+      this.#drainEvents();
+      if (core.captureFormat() === core.FORMAT_INVALID.value) throw this.#formatError();
     }
   }
 
   /** End of input: counts an incomplete last record and ends every flow (flow_ended events). */
   end(): void {
     if (this.#ended) return;
+    this.flush();
     this.#ended = true;
     while (true) {
       const done = this.#core.finish();
