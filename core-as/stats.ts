@@ -28,6 +28,7 @@ export const CAPERR_TRUNCATED_TAIL: i32 = 34;  // input ended inside a record
 export const CAPERR_TRUNCATED_TAIL_BYTES: i32 = 35;
 export const CAPERR_TOO_MANY_INTERFACES: i32 = 37;
 export const CAPERR_NOT_A_CAPTURE: i32 = 38;   // 1 when the first bytes are no pcap/pcapng magic
+export const CAPERR_CAPLEN_REPAIRED: i32 = 39; // pcap records with caplen > origlen read with origlen
 
 export const STATS_SLOTS: i32 = 48;
 

@@ -8,7 +8,7 @@
 // CAPERR_RESYNC_BYTES. Input that ends inside a record is counted by finishInput().
 import { le32, rd16, rd32 } from "../util/bytes";
 import {
-  CAPERR_CORRUPT_RECORDS, CAPERR_NOT_A_CAPTURE, CAPERR_RESYNC_BYTES, CAPERR_TOO_MANY_INTERFACES,
+  CAPERR_CAPLEN_REPAIRED, CAPERR_CORRUPT_RECORDS, CAPERR_NOT_A_CAPTURE, CAPERR_RESYNC_BYTES, CAPERR_TOO_MANY_INTERFACES,
   CAPERR_TRUNCATED_TAIL, CAPERR_TRUNCATED_TAIL_BYTES, SKIP_UNKNOWN_INTERFACE, STAT_BYTES,
   STAT_PACKETS, STAT_PCAPNG_OTHER_BLOCKS, add, bump, setStat,
 } from "../stats";
@@ -170,7 +170,7 @@ function unitSize(p: usize, avail: usize): u32 {
   if (format == FORMAT_PCAP) {
     if (!headerSeen) return pcap.PCAP_FILE_HEADER_LEN;
     if (avail < pcap.PCAP_RECORD_HEADER_LEN) return pcap.PCAP_RECORD_HEADER_LEN;
-    const caplen = pcap.recCaplen(p, bigEndian);
+    const caplen = effectiveCaplen(p);
     if (!plausiblePcapRecord(p, caplen)) return enterResync();
     return pcap.PCAP_RECORD_HEADER_LEN + caplen;
   }
@@ -191,13 +191,26 @@ function unitSize(p: usize, avail: usize): u32 {
   return total;
 }
 
+/**
+ * A record whose captured length exceeds its original length cannot be right. When the original
+ * length is plausible, read that many bytes (the captured length is the damaged field): this is
+ * how a fuzzed record still yields its packet, as it does for nDPI's reader on libpcap.
+ */
+function effectiveCaplen(p: usize): u32 {
+  const caplen = pcap.recCaplen(p, bigEndian);
+  const origlen = pcap.recOriglen(p, bigEndian);
+  if (caplen > origlen && caplen > pcapMaxCaplen && origlen <= pcapMaxCaplen && !resyncing) return origlen;
+  return caplen;
+}
+
 function plausiblePcapRecord(p: usize, caplen: u32): bool {
   const origlen = pcap.recOriglen(p, bigEndian);
   if (caplen > pcapMaxCaplen || origlen > pcap.PCAP_MAX_ORIGLEN) return false;
-  if (nanoseconds ? pcap.recTsFrac(p, bigEndian) >= 1_000_000_000 : pcap.recTsFrac(p, bigEndian) >= 1_000_000) return false;
   if (resyncing) {
-    // Looking for a header inside garbage: also demand a sane length pair and a nearby time.
+    // Looking for a header inside garbage: also demand a sane length pair, a valid fraction
+    // of a second and a time near the last good record.
     if (caplen == 0 || caplen > origlen) return false;
+    if (pcap.recTsFrac(p, bigEndian) >= (nanoseconds ? <u32>1_000_000_000 : <u32>1_000_000)) return false;
     const sec = <u64>pcap.recTsSec(p, bigEndian);
     const lastSec = lastTsUs / 1_000_000;
     if (lastTsUs != 0 && (sec + 86400 < lastSec || sec > lastSec + 86400)) return false;
@@ -214,8 +227,9 @@ function plausibleBlockType(type: u32): bool {
 function processUnit(p: usize, size: usize): bool {
   if (format == FORMAT_PCAP) {
     if (!headerSeen) { readPcapFileHeader(p); return true; }
+    const caplen = effectiveCaplen(p);
+    if (caplen != pcap.recCaplen(p, bigEndian)) bump(CAPERR_CAPLEN_REPAIRED);
     resyncing = false;
-    const caplen = pcap.recCaplen(p, bigEndian);
     const origlen = pcap.recOriglen(p, bigEndian);
     const frac = <u64>pcap.recTsFrac(p, bigEndian);
     const tsUs = <u64>pcap.recTsSec(p, bigEndian) * 1_000_000 + (nanoseconds ? frac / 1000 : frac);

@@ -74,6 +74,12 @@ function decodeLink(linkType: u32, p: usize, end: usize, nesting: i32): i32 {
       if (family == AF_INET || swapped == AF_INET || isAfInet6(family) || isAfInet6(swapped)) {
         return decodeIp(p + LOOPBACK_HEADER_LEN, end);
       }
+      // An unknown family value (damaged or exotic): let the IP version nibble decide, as a
+      // reader that assumes "not AF_INET means IPv6" would still find an IP packet there.
+      if (end - p > LOOPBACK_HEADER_LEN) {
+        const version = ipVersionNibble(p + LOOPBACK_HEADER_LEN);
+        if (version == 4 || version == 6) return decodeIp(p + LOOPBACK_HEADER_LEN, end);
+      }
       return SKIP_NON_IP;
     }
     case lt.LINKTYPE_PPP:
