@@ -7,6 +7,7 @@ import { clearEvents } from "./flow/events";
 import { endAllFlows, releaseEnded, setIdleTimeout, tableInit, recordPtr, nextReadableFlow } from "./flow/table";
 import { resetStats, statsBase } from "./stats";
 import { resetPacketInfo } from "./decode/packet_info";
+import { resetClock } from "./pipeline";
 
 export * from "./stats";
 export * from "./flow/record";
@@ -25,6 +26,7 @@ export function init(maxFlows: u32, idleTimeoutMs: u32): void {
   resetStats();
   readerReset();
   resetPacketInfo();
+  resetClock();
   clearEvents();
   tableInit(maxFlows);
   setIdleTimeout(<u64>idleTimeoutMs * 1000);

@@ -7,7 +7,18 @@ import {
   add, bump,
 } from "./stats";
 
-export function processFrame(linkType: u32, frame: usize, capturedLen: u32, wireLen: u32, tsUs: u64): void {
+/**
+ * Packet time never goes backwards: a frame stamped earlier than one already seen is taken at
+ * the latest time seen, as nDPI's reader and ntopng keep their clocks. Flow durations and idle
+ * purging then agree with theirs on captures whose timestamps jump back.
+ */
+let clockUs: u64 = 0;
+
+export function resetClock(): void { clockUs = 0; }
+
+export function processFrame(linkType: u32, frame: usize, capturedLen: u32, wireLen: u32, stampUs: u64): void {
+  const tsUs = stampUs > clockUs ? stampUs : clockUs;
+  clockUs = tsUs;
   bump(STAT_PACKETS);
   add(STAT_BYTES, wireLen);
   const result = decodeFrame(linkType, frame, capturedLen);

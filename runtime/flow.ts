@@ -15,6 +15,7 @@ export interface CoreExports {
   statsPtr(): number;
   flowRecord(id: number): number;
   nextFlow(from: number): number;
+  flowHighWater(): number;
   eventsPtr(): number;
   eventCount(): number;
   captureFormat(): number;
@@ -64,7 +65,7 @@ export class FlowReader {
   }
 
   isReadable(id: number): boolean {
-    if (!Number.isInteger(id) || id < 0 || id >= (this.#core.flowHighWater as () => number)()) return false;
+    if (!Number.isInteger(id) || id < 0 || id >= this.#core.flowHighWater()) return false;
     const rec = this.#core.flowRecord(id);
     return new Uint8Array(this.#core.memory.buffer, rec, this.#recordSize)[this.#off.STATE] !== this.#stateFree;
   }

@@ -104,6 +104,8 @@ export interface MatchedFlow {
   oursSrcToDst: Counters;
   oursDstToSrc: Counters;
   countersExact: boolean;
+  /** Duration within nDPI's printed rounding. */
+  durationAgrees: boolean;
 }
 
 export interface CaptureResult extends CaptureRef {
@@ -118,6 +120,15 @@ export interface CaptureResult extends CaptureRef {
   extra: FlowInfo[];
   /** Flows of ours that share a key with an earlier flow of ours (the table should make keys unique). */
   duplicateOurs: FlowInfo[];
+}
+
+/**
+ * nDPI prints `[< 1 sec]` for a flow whose first and last packet share a millisecond, else
+ * `[x.xx sec]` of the millisecond difference: agree within that rounding.
+ */
+function durationAgrees(e: ExpectedFlow, o: FlowInfo): boolean {
+  if (e.durationBelow1ms) return o.duration < 0.001;
+  return Math.abs(o.duration - e.durationSec) <= 0.006;
 }
 
 function sameCounters(a: Counters, b: Counters): boolean {
@@ -162,6 +173,7 @@ export function compareFlows(expected: ExpectedFlow[], ours: FlowInfo[]) {
       oursSrcToDst,
       oursDstToSrc,
       countersExact: sameCounters(oursSrcToDst, e.srcToDst) && sameCounters(oursDstToSrc, e.dstToSrc),
+      durationAgrees: durationAgrees(e, o),
     });
   }
   const dup = new Set(duplicateOurs);
@@ -205,11 +217,13 @@ export interface Rates {
   extra: number;
   countersExact: number;
   sameOrientation: number;
+  durationAgrees: number;
   recall: number;
   /** Matched / ours (how many of our flows nDPI also has). */
   precision: number;
   countersExactRate: number;
   orientationRate: number;
+  durationRate: number;
 }
 
 export function rates(results: CaptureResult[]): Rates {
@@ -219,6 +233,7 @@ export function rates(results: CaptureResult[]): Rates {
   const matched = sum((r) => r.matched.length);
   const countersExact = sum((r) => r.matched.filter((m) => m.countersExact).length);
   const sameOrientation = sum((r) => r.matched.filter((m) => m.sameOrientation).length);
+  const durationAgreesCount = sum((r) => r.matched.filter((m) => m.durationAgrees).length);
   return {
     captures: results.length,
     expectedFlows,
@@ -227,10 +242,12 @@ export function rates(results: CaptureResult[]): Rates {
     extra: sum((r) => r.extra.length + r.duplicateOurs.length),
     countersExact,
     sameOrientation,
+    durationAgrees: durationAgreesCount,
     recall: expectedFlows === 0 ? 1 : matched / expectedFlows,
     precision: oursFlows === 0 ? 1 : matched / oursFlows,
     countersExactRate: matched === 0 ? 1 : countersExact / matched,
     orientationRate: matched === 0 ? 1 : sameOrientation / matched,
+    durationRate: matched === 0 ? 1 : durationAgreesCount / matched,
   };
 }
 
@@ -241,7 +258,8 @@ export function formatRates(label: string, r: Rates): string {
     `${label.padEnd(6)} captures ${r.captures}  expected flows ${r.expectedFlows}  ours ${r.oursFlows}  matched ${r.matched}  ` +
     `extra ${r.extra}  recall ${pct(r.recall)}  precision ${pct(r.precision)}  ` +
     `counters exact ${pct(r.countersExactRate)} (${r.countersExact}/${r.matched})  ` +
-    `orientation agrees ${pct(r.orientationRate)} (${r.sameOrientation}/${r.matched})`
+    `orientation agrees ${pct(r.orientationRate)} (${r.sameOrientation}/${r.matched})  ` +
+    `duration agrees ${pct(r.durationRate)} (${r.durationAgrees}/${r.matched})`
   );
 }
 

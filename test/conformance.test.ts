@@ -23,6 +23,8 @@ import {
 
 const MIN_RECALL = 0.99;
 const MIN_COUNTERS_EXACT = 0.99;
+// Packet time held monotonic, as nDPI's reader does, makes durations agree too.
+const MIN_DURATION_AGREES = 0.99;
 
 let pending: Promise<CaptureResult[]> | null = null;
 
@@ -128,5 +130,15 @@ test(`per-direction packets and bytes exact on >= ${MIN_COUNTERS_EXACT} of match
   assert.ok(
     all.countersExactRate >= MIN_COUNTERS_EXACT,
     `counters exact on ${(100 * all.countersExactRate).toFixed(2)}% < ${100 * MIN_COUNTERS_EXACT}% (${all.countersExact}/${all.matched})\n${perSet}\n${worstReport(results)}`,
+  );
+});
+
+test(`flow durations within nDPI's printed rounding on >= ${MIN_DURATION_AGREES} of matched flows`, async () => {
+  const results = await corpus();
+  const all = rates(results);
+  const perSet = SETS.map((s) => formatRates(s, rates(results.filter((r) => r.set === s)))).join('\n');
+  assert.ok(
+    all.durationRate >= MIN_DURATION_AGREES,
+    `durations agree on ${(100 * all.durationRate).toFixed(2)}% < ${100 * MIN_DURATION_AGREES}% (${all.durationAgrees}/${all.matched})\n${perSet}`,
   );
 });

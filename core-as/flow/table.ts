@@ -110,9 +110,7 @@ export function accountPacket(id: u32, tsUs: u64, frameLen: u32): void {
   store<u64>(dir + FLOW_C2S_PACKETS, load<u64>(dir + FLOW_C2S_PACKETS) + 1);
   store<u64>(dir + FLOW_C2S_BYTES, load<u64>(dir + FLOW_C2S_BYTES) + frameLen);
   store<u64>(dir + FLOW_C2S_GOODPUT, load<u64>(dir + FLOW_C2S_GOODPUT) + info.payloadLen);
-  // Captures are not always in time order; keep last >= first as ntopng does.
-  if (tsUs > load<u64>(rec + FLOW_LAST_SEEN)) store<u64>(rec + FLOW_LAST_SEEN, tsUs);
-  if (tsUs < load<u64>(rec + FLOW_FIRST_SEEN)) store<u64>(rec + FLOW_FIRST_SEEN, tsUs);
+  store<u64>(rec + FLOW_LAST_SEEN, tsUs); // packet time is monotonic (pipeline.ts)
   if (info.tcpFlags != 0) {
     const flagsAt = rec + FLOW_C2S_TCP_FLAGS + (lastFromClient ? 0 : 1);
     store<u8>(flagsAt, load<u8>(flagsAt) | <u8>info.tcpFlags);
