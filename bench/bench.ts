@@ -1,0 +1,200 @@
+// Throughput and memory of the engine over one capture file, printed as one JSON line.
+//
+//   npm run bench -- [FILE] [--max-flows N] [--idle-timeout S] [--io read|stream]
+//
+// The file is fed in CHUNK_SIZE (1 MiB) chunks to one engine, then end() is called. The timed
+// path never builds flow objects (no engine.flows()): what is measured is framing, decoding and
+// flow-table work, plus the one copy per chunk into wasm memory. See bench/README.md.
+import { closeSync, existsSync, openSync, read, readFileSync, readSync, createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHUNK_SIZE, createEngine } from '../adapters/node/engine.ts';
+import type { Engine } from '../runtime/engine.ts';
+
+const USAGE = `usage: npm run bench -- [FILE] [--max-flows N] [--idle-timeout S] [--io overlap|read|stream]
+  FILE            pcap or pcapng capture (default: build/sample.pcap when it exists)
+  --max-flows N   flow table capacity (default: the engine's)
+  --idle-timeout S  purge flows idle for S seconds of packet time (default 0: never)
+  --io overlap    two reused 1 MiB buffers: the next read runs on the thread pool while the
+                  engine works on the current chunk (default: the fastest measured)
+  --io read       readSync loop into one reused 1 MiB buffer
+  --io stream     fs.createReadStream with a 1 MiB highWaterMark (a new Buffer per chunk)
+Prints one JSON line: {file, packets, bytes, fileBytes, flows, seconds, packetsPerSec,
+gbitPerSec, peakRssBytes, rssPerFlowBytes, baselineRssBytes, io, nodeVersion}.`;
+
+const SAMPLE = fileURLToPath(new URL('../build/sample.pcap', import.meta.url));
+
+type IoMode = 'read' | 'overlap' | 'stream';
+
+interface Args {
+  file: string;
+  maxFlows?: number;
+  idleTimeoutSec?: number;
+  io: IoMode;
+}
+
+function usage(message?: string): never {
+  if (message) process.stderr.write(`bench: ${message}\n`);
+  process.stderr.write(`${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  let file: string | undefined;
+  let maxFlows: number | undefined;
+  let idleTimeoutSec: number | undefined;
+  let io: IoMode = 'overlap';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${arg} needs a value`));
+    if (arg === '--max-flows') {
+      maxFlows = Number(value());
+      if (!Number.isInteger(maxFlows) || maxFlows < 0) usage('--max-flows wants a non-negative integer');
+    } else if (arg === '--idle-timeout') {
+      idleTimeoutSec = Number(value());
+      if (!(idleTimeoutSec >= 0)) usage('--idle-timeout wants a non-negative number of seconds');
+    } else if (arg === '--io') {
+      const mode = value();
+      if (mode !== 'read' && mode !== 'overlap' && mode !== 'stream') usage('--io wants overlap, read or stream');
+      io = mode;
+    } else if (arg === '-h' || arg === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else if (arg.startsWith('--')) {
+      usage(`unknown option ${arg}`);
+    } else if (file === undefined) {
+      file = arg;
+    } else {
+      usage(`unexpected argument ${arg}`);
+    }
+  }
+  if (file === undefined) {
+    if (!existsSync(SAMPLE)) usage('no FILE given and build/sample.pcap does not exist (npm run build:sample)');
+    file = SAMPLE;
+  }
+  return { file, maxFlows, idleTimeoutSec, io };
+}
+
+/** Peak resident set size as sampled after every chunk. */
+class RssSampler {
+  peak = 0;
+  sample(): void {
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peak) this.peak = rss;
+  }
+}
+
+/** The kernel's high-water mark of the resident set (Linux), in bytes; 0 when unavailable. */
+function vmHwmBytes(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'latin1'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Synchronous reads into one reused buffer: no allocation per chunk. Returns the bytes read. */
+function feedByReadLoop(engine: Engine, file: string, rss: RssSampler): number {
+  const buffer = new Uint8Array(CHUNK_SIZE);
+  const fd = openSync(file, 'r');
+  let total = 0;
+  try {
+    while (true) {
+      const n = readSync(fd, buffer, 0, CHUNK_SIZE, null);
+      if (n === 0) break;
+      // feed() copies the bytes into wasm memory, so the buffer can be reused at once.
+      engine.feed(n === CHUNK_SIZE ? buffer : buffer.subarray(0, n));
+      total += n;
+      rss.sample();
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return total;
+}
+
+/** Reads the next chunk on libuv's thread pool while the engine works on the current one. */
+async function feedByOverlappedReads(engine: Engine, file: string, rss: RssSampler): Promise<number> {
+  const buffers = [new Uint8Array(CHUNK_SIZE), new Uint8Array(CHUNK_SIZE)];
+  const fd = openSync(file, 'r');
+  const readInto = (buffer: Uint8Array) =>
+    new Promise<number>((resolve, reject) => read(fd, buffer, 0, CHUNK_SIZE, null, (error, n) => (error ? reject(error) : resolve(n))));
+  let total = 0;
+  try {
+    let current = 0;
+    let pending = readInto(buffers[current]);
+    while (true) {
+      const n = await pending;
+      if (n === 0) break;
+      // Position null reads sequentially: this read starts where the awaited one ended.
+      pending = readInto(buffers[current ^ 1]);
+      engine.feed(n === CHUNK_SIZE ? buffers[current] : buffers[current].subarray(0, n));
+      total += n;
+      rss.sample();
+      current ^= 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return total;
+}
+
+/** A read stream with 1 MiB chunks, as adapters/node does for `analyze`. */
+async function feedByStream(engine: Engine, file: string, rss: RssSampler): Promise<number> {
+  let total = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_SIZE }) as AsyncIterable<Buffer>) {
+    engine.feed(chunk);
+    total += chunk.length;
+    rss.sample();
+  }
+  return total;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync(args.file)) {
+    process.stderr.write(`bench: ${args.file}: no such file\n`);
+    process.exit(1);
+  }
+  const engine = await createEngine({ maxFlows: args.maxFlows, idleTimeoutSec: args.idleTimeoutSec });
+  const rss = new RssSampler();
+  const baselineRssBytes = process.memoryUsage.rss();
+  rss.sample();
+
+  const started = process.hrtime.bigint();
+  const fileBytes =
+    args.io === 'read' ? feedByReadLoop(engine, args.file, rss)
+    : args.io === 'overlap' ? await feedByOverlappedReads(engine, args.file, rss)
+    : await feedByStream(engine, args.file, rss);
+  engine.end();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  rss.sample();
+
+  const stats = engine.stats();
+  const peakRssBytes = Math.max(rss.peak, vmHwmBytes());
+  const flows = stats.flowsCreated;
+  const round = (x: number, digits: number) => Number(x.toFixed(digits));
+  const result = {
+    file: basename(args.file),
+    packets: stats.packets,
+    bytes: stats.bytes,
+    fileBytes,
+    flows,
+    seconds: round(seconds, 3),
+    packetsPerSec: Math.round(stats.packets / seconds),
+    gbitPerSec: round((stats.bytes * 8) / seconds / 1e9, 3),
+    peakRssBytes,
+    // Memory the analysis added over the process as it stood before the first read.
+    rssPerFlowBytes: flows > 0 ? Math.round((peakRssBytes - baselineRssBytes) / flows) : null,
+    baselineRssBytes,
+    io: args.io,
+    nodeVersion: process.version,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
