@@ -4,14 +4,14 @@
 // call finish() until it returns 1, draining events between calls.
 import { feedBytes, finishInput, readerReset } from "./capture/reader";
 import { clearEvents } from "./flow/events";
-import { endAllFlows, releaseEnded, setIdleTimeout, tableInit, recordPtr, nextReadableFlow } from "./flow/table";
+import { endAllFlows, setIdleTimeout, tableInit, recordPtr, nextReadableFlow } from "./flow/table";
 import { resetStats, statsBase } from "./stats";
 import { resetPacketInfo } from "./decode/packet_info";
 import { resetClock } from "./pipeline";
 
 export * from "./stats";
 export * from "./flow/record";
-export { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, EVENT_SIZE, eventsPtr, eventCount } from "./flow/events";
+export { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, EVENT_SIZE, EVENT_RECORD, eventsPtr, eventCount } from "./flow/events";
 export { FORMAT_UNKNOWN, FORMAT_PCAP, FORMAT_PCAPNG, FORMAT_INVALID, captureFormat, captureFirstWord, linkTypesPtr, linkTypesCount } from "./capture/reader";
 export { flowHighWater, flowCount } from "./flow/table";
 export {
@@ -44,7 +44,6 @@ export function inputBuffer(size: u32): usize {
 
 /** Frames input[offset, offset+len). Returns the bytes consumed (< len: drain events, call again). */
 export function feed(offset: u32, len: u32): u32 {
-  releaseEnded();
   clearEvents();
   return <u32>feedBytes(input + <usize>offset, <usize>len);
 }
@@ -52,11 +51,11 @@ export function feed(offset: u32, len: u32): u32 {
 /** End of input: counts a truncated tail, ends every flow. Returns 1 when done, 0 to be called again. */
 export function finish(): u32 {
   clearEvents();
-  finishInput();
+  if (!finishInput()) return 0;
   return endAllFlows() ? 1 : 0;
 }
 
 export function statsPtr(): usize { return statsBase; }
 export function flowRecord(id: u32): usize { return recordPtr(id); }
-/** First flow id >= from that can be read (active, or ended and not yet recycled), or -1. */
+/** First flow id >= from that is active (or, after finish, ended at end of input), or -1. */
 export function nextFlow(from: u32): i32 { return nextReadableFlow(from); }

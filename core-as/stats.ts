@@ -12,6 +12,7 @@ export const STAT_FLOWS_CREATED: i32 = 3;
 export const STAT_FLOWS_PURGED: i32 = 4;       // ended by idle timeout or at end of input
 export const STAT_FLOWS_ACTIVE: i32 = 5;
 export const STAT_TUNNELLED_PACKETS: i32 = 6;  // frames whose flow is an inner (decapsulated) one
+export const STAT_EVENTS_LOST: i32 = 8;         // events not recorded because the ring was full (a bug if ever non-zero)
 export const STAT_PCAPNG_OTHER_BLOCKS: i32 = 7; // pcapng blocks we do not need (NRB, ISB, DSB, custom): skipped
 
 export const SKIP_NON_IP: i32 = 16;            // ARP, LLC, STP, PPPoE discovery, ...

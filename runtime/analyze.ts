@@ -7,7 +7,7 @@ export interface AnalyzeResult {
   stats: EngineStats;
 }
 
-/** Feeds every chunk of `stream` to a new engine, ends it and collects flows and stats. */
+/** Feeds every chunk of `stream` to a new engine, ends it and returns every flow (creation order) and the stats. */
 export async function analyzeStream(
   wasm: BufferSource | WebAssembly.Module,
   stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
@@ -15,6 +15,13 @@ export async function analyzeStream(
 ): Promise<AnalyzeResult> {
   const engine = await Engine.create(wasm, options);
   options.engine?.(engine);
+  // Every flow ends exactly once (idle timeout or end of input) and its event carries it.
+  const ended: Array<{ serial: number; flow: FlowInfo }> = [];
+  const callerHandler = engine.onEvent;
+  engine.onEvent = (event) => {
+    if (event.kind === 'flow_ended') ended.push({ serial: event.serial, flow: event.flow });
+    callerHandler?.(event);
+  };
   let bytesRead = 0;
   for await (const chunk of iterate(stream)) {
     engine.feed(chunk);
@@ -22,7 +29,8 @@ export async function analyzeStream(
     options.onProgress?.(bytesRead);
   }
   engine.end();
-  return { flows: [...engine.flows()], stats: engine.stats() };
+  ended.sort((a, b) => a.serial - b.serial);
+  return { flows: ended.map((e) => e.flow), stats: engine.stats() };
 }
 
 async function* iterate(stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {

@@ -93,13 +93,21 @@ export class Engine {
     }
   }
 
-  /** Every flow in the table (after end(), every flow of the capture), in creation order. */
+  /**
+   * The flows in the table, in creation order: while feeding, the active ones; after end(), the
+   * ones that were still active at the end of input. Flows ended earlier by the idle timeout
+   * are not here: their flow_ended event carried them (analyzeStream() gathers both).
+   */
   *flows(): Generator<FlowInfo> {
     const core = this.#core;
-    for (let id = core.nextFlow(0); id >= 0; id = core.nextFlow(id + 1)) yield this.#reader.read(id);
+    const ids: number[] = [];
+    for (let id = core.nextFlow(0); id >= 0; id = core.nextFlow(id + 1)) ids.push(id);
+    const serials = new Map(ids.map((id) => [id, this.#reader.serial(id)]));
+    ids.sort((a, b) => serials.get(a)! - serials.get(b)!);
+    for (const id of ids) yield this.#reader.read(id);
   }
 
-  /** One flow by the id given in its events; null when that record is free. */
+  /** One live flow by the id given in its events; null when that record is free. */
   flow(flowId: number): FlowInfo | null {
     return this.#reader.isReadable(flowId) ? this.#reader.read(flowId) : null;
   }

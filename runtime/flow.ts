@@ -45,6 +45,8 @@ export class FlowReader {
   readonly #stateFree: number;
   readonly #twhDone: number;
   readonly #eventCreated: number;
+  readonly #eventSize: number;
+  readonly #eventRecord: number;
   /** Stats slot index -> [group, name], from the exported STAT_/SKIP_/CAPERR_ globals. */
   readonly #counters: Array<[group: 'stat' | 'skip' | 'caperr', name: string, slot: number]> = [];
 
@@ -62,6 +64,8 @@ export class FlowReader {
     this.#stateFree = Number((core.STATE_FREE as Global).value);
     this.#twhDone = Number((core.TWH_DONE as Global).value);
     this.#eventCreated = Number((core.EVENT_FLOW_CREATED as Global).value);
+    this.#eventSize = Number((core.EVENT_SIZE as Global).value);
+    this.#eventRecord = Number((core.EVENT_RECORD as Global).value);
   }
 
   isReadable(id: number): boolean {
@@ -71,8 +75,16 @@ export class FlowReader {
   }
 
   read(id: number): FlowInfo {
+    return this.#readAt(this.#core.flowRecord(id));
+  }
+
+  /** Creation serial of a live record: flows() lists records in this order. */
+  serial(id: number): number {
+    return new DataView(this.#core.memory.buffer, this.#core.flowRecord(id) + this.#off.SERIAL, 4).getUint32(0, true);
+  }
+
+  #readAt(rec: number): FlowInfo {
     const o = this.#off;
-    const rec = this.#core.flowRecord(id);
     const bytes = new Uint8Array(this.#core.memory.buffer, rec, this.#recordSize);
     const view = new DataView(this.#core.memory.buffer, rec, this.#recordSize);
     const u64 = (at: number) => view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32;
@@ -131,17 +143,23 @@ export class FlowReader {
       'tcp.twh_ok': twhOk,
       tunnel: TUNNEL_NAMES[bytes[o.TUNNEL]] ?? '',
       'ntopng.key': ntopngKey,
-      hash_entry_id: view.getUint32(o.SERIAL, true),
+      // ntopng's hash_entry_id: interface id (0) in the top byte, a 24-bit serial below.
+      hash_entry_id: view.getUint32(o.SERIAL, true) & 0xffffff,
     };
   }
 
+  /** The events of the last feed; each carries the flow as it was at that moment. */
   *events(): Generator<FlowEvent> {
-    const count = this.#core.eventCount();
-    if (count === 0) return;
-    const view = new DataView(this.#core.memory.buffer, this.#core.eventsPtr(), count * 8);
+    const core = this.#core;
+    const count = core.eventCount();
+    const base = core.eventsPtr();
     for (let i = 0; i < count; i++) {
-      const kind = view.getUint32(i * 8, true);
-      yield { kind: kind === this.#eventCreated ? 'flow_created' : 'flow_ended', flowId: view.getUint32(i * 8 + 4, true) };
+      const entry = base + i * this.#eventSize;
+      const view = new DataView(core.memory.buffer, entry, this.#eventRecord);
+      const kind = view.getUint32(0, true) === this.#eventCreated ? 'flow_created' : 'flow_ended';
+      const record = entry + this.#eventRecord;
+      const serial = new DataView(core.memory.buffer, record + this.#off.SERIAL, 4).getUint32(0, true);
+      yield { kind, flowId: view.getUint32(4, true), serial, flow: this.#readAt(record) };
     }
   }
 
@@ -167,6 +185,7 @@ export class FlowReader {
       flowsCreated: totals.flows_created,
       flowsPurged: totals.flows_purged,
       flowsDropped: skipped.flow_table_full,
+      eventsLost: totals.events_lost,
       tunnelledPackets: totals.tunnelled_packets,
       pcapngOtherBlocks: totals.pcapng_other_blocks,
       skipped,

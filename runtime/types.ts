@@ -76,6 +76,8 @@ export interface EngineStats {
   flowsPurged: number;
   /** Frames of new flows refused because the table was at maxFlows. */
   flowsDropped: number;
+  /** Events the ring could not hold; always 0 unless the core has a bug. */
+  eventsLost: number;
   /** Frames whose flow is the inner packet of a tunnel. */
   tunnelledPackets: number;
   /** pcapng blocks not needed for flows (name resolution, interface statistics, ...), skipped. */
@@ -94,6 +96,10 @@ export type FlowEventKind = 'flow_created' | 'flow_ended';
 
 export interface FlowEvent {
   kind: FlowEventKind;
-  /** Stable handle of the flow in the table while it is alive. */
+  /** Handle of the flow's record while the flow is alive (recycled after an idle end). */
   flowId: number;
+  /** Creation serial: flows() and analyzeStream() list flows in this order. */
+  serial: number;
+  /** The flow as it was at the event (for flow_ended: its final state). */
+  flow: FlowInfo;
 }

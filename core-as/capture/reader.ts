@@ -38,6 +38,7 @@ const MAX_INTERFACES: u32 = 256;
 const ifLinkType: usize = memory.data(<i32>MAX_INTERFACES * 4, 4);
 const ifTicksPerSec: usize = memory.data(<i32>MAX_INTERFACES * 8, 8);
 const ifOffsetSec: usize = memory.data(<i32>MAX_INTERFACES * 8, 8);
+const ifSnaplen: usize = memory.data(<i32>MAX_INTERFACES * 4, 4);
 let numInterfaces: u32 = 0;
 
 // Link types met, for the runtime's stats.
@@ -112,13 +113,29 @@ export function feedBytes(base: usize, len: usize): usize {
   return pos;
 }
 
-/** End of input: whatever is left in the carry is an incomplete record. */
-export function finishInput(): void {
+/**
+ * End of input. While resynchronising, the carry may hold a header that only looked plausible
+ * (its length ran past the end): keep scanning the carried bytes for real records. What is
+ * left after that is an incomplete record.
+ */
+export function finishInput(): bool {
+  while (carryLen > 0 && format != FORMAT_INVALID && resyncing) {
+    dropCarryFront(resyncStep());
+    while (carryLen > 0) {
+      if (eventSpace() < EVENT_HEADROOM) return false; // the runtime drains, then calls again
+      const need = <usize>unitSize(carry, carryLen);
+      if (need == NEED_RESYNC) { dropCarryFront(resyncStep()); continue; }
+      if (need > carryLen) break;
+      if (!processUnit(carry, need)) { dropCarryFront(resyncStep()); continue; }
+      dropCarryFront(need);
+    }
+  }
   if (carryLen > 0 && format != FORMAT_INVALID) {
     bump(CAPERR_TRUNCATED_TAIL);
     add(CAPERR_TRUNCATED_TAIL_BYTES, carryLen);
   }
   carryLen = 0;
+  return true;
 }
 
 function resyncStep(): usize { return format == FORMAT_PCAPNG ? 4 : 1; }
@@ -285,9 +302,13 @@ function processBlock(p: usize, total: u32): bool {
   } else if (type == ng.BLOCK_SPB) {
     if (total < <u32>ng.SPB_DATA + 4) return enterResync() != NEED_RESYNC;
     resyncing = false;
+    // §4.4: the captured length is min(original length, the interface's snaplen); the block
+    // body is padded to 32 bits, so its size alone overstates it.
     const origlen = rd32(p + ng.SPB_ORIGLEN, bigEndian);
     const room = total - <u32>ng.SPB_DATA - 4;
-    const caplen = origlen < room ? origlen : room;
+    const snaplen = numInterfaces == 0 ? <u32>0 : load<u32>(ifSnaplen);
+    let caplen = origlen < room ? origlen : room;
+    if (snaplen != 0 && snaplen < caplen) caplen = snaplen;
     if (numInterfaces == 0) {
       bump(STAT_PACKETS); add(STAT_BYTES, origlen); bump(SKIP_UNKNOWN_INTERFACE);
       return true;
@@ -323,6 +344,7 @@ function readInterface(p: usize, total: u32): void {
     opt += 4 + ((len + 3) & ~<usize>3);
   }
   store<u32>(ifLinkType + (slot << 2), linkType);
+  store<u32>(ifSnaplen + (slot << 2), rd32(p + ng.IDB_SNAPLEN, bigEndian));
   store<u64>(ifTicksPerSec + (slot << 3), ticks);
   store<i64>(ifOffsetSec + (slot << 3), offsetSec);
   noteLinkType(linkType);

@@ -124,7 +124,8 @@ function decodeEthernet(p: usize, end: usize): i32 {
 }
 
 function decodeEthertype(type: u32, p: usize, end: usize): i32 {
-  for (let hops = 0; hops < MAX_HEADER_CHAIN; hops++) {
+  // Up to MAX_HEADER_CHAIN tags, then the EtherType after the last one.
+  for (let hops = 0; hops <= MAX_HEADER_CHAIN; hops++) {
     if (type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6) return decodeIp(p, end);
     if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_LEGACY) {
       if (end - p < VLAN_TAG_LEN) return SKIP_TRUNCATED;

@@ -10,7 +10,7 @@
 //   38    1 l4Proto        IP protocol number
 //   39    1 ipVersion      4 or 6
 //   40    4 keyHash        hash of the direction-free key (flow/key.ts)
-//   44    4 serial         creation serial, ntopng's hash_entry_id
+//   44    4 serial         creation serial (ntopng's hash_entry_id is its low 24 bits)
 //   48    8 firstSeenUs    packet time of the first frame, µs since the epoch
 //   56    8 lastSeenUs
 //   64    8 c2sPackets     frames client -> server
@@ -25,8 +25,8 @@
 //  115    1 tunnel         TUNNEL_* the flow was found in (decode/packet_info.ts)
 //  116    1 state          STATE_* lifecycle
 //  117    3 (reserved)
-//  120    4 nextFree       free-list link while the record is unused
-//  124    4 (reserved)
+//  120    4 nextLink       active: next flow in creation order; free: next free record
+//  124    4 prevActive     active: previous flow in creation order
 //  128   64 (reserved for the application layer: protocol ids, dissector state, arena refs)
 //  192      FLOW_RECORD_SIZE
 
@@ -52,7 +52,8 @@ export const FLOW_S2C_TCP_FLAGS: usize = 113;
 export const FLOW_TCP_HANDSHAKE: usize = 114;
 export const FLOW_TUNNEL: usize = 115;
 export const FLOW_STATE: usize = 116;
-export const FLOW_NEXT_FREE: usize = 120;
+export const FLOW_NEXT_LINK: usize = 120;
+export const FLOW_PREV_ACTIVE: usize = 124;
 export const FLOW_RECORD_SIZE: usize = 192;
 
 /** Offset between the client-to-server counters and the server-to-client ones. */
@@ -67,5 +68,5 @@ export const TWH_DONE: u8 = 3;
 // Lifecycle of a record.
 export const STATE_FREE: u8 = 0;
 export const STATE_ACTIVE: u8 = 1;
-/** Ended (idle or end of input): still readable until the runtime has drained its event. */
+/** Ended at end of input: no longer in the index, still readable. */
 export const STATE_ENDED: u8 = 2;

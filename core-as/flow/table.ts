@@ -1,16 +1,18 @@
 // The bidirectional flow table: fixed-size records (flow/record.ts) in chunks that never move,
 // found through an open-addressing index of u64 slots (key hash << 32 | record id + 1) with
 // linear probing; deletion shifts entries back (no tombstones). The index grows by doubling at
-// half load; records are recycled through a free list once the runtime has seen their end event.
+// half load. A flow that ends by idle timeout is copied into its flow_ended event and its record
+// recycled at once, so record ids (and so every output order) depend on the packets only, never
+// on how the input was chunked. Flows still alive at end of input keep their records (ENDED).
 import * as info from "../decode/packet_info";
 import { KEY_CLIENT_TO_SERVER, KEY_NO_MATCH, matchPacket, packetKeyHash, writeKey } from "./key";
 import {
   FLOW_C2S_BYTES, FLOW_C2S_GOODPUT, FLOW_C2S_PACKETS, FLOW_C2S_TCP_FLAGS, FLOW_DIRECTION_STRIDE,
-  FLOW_FIRST_SEEN, FLOW_IP_VERSION, FLOW_KEY_HASH, FLOW_LAST_SEEN, FLOW_NEXT_FREE, FLOW_RECORD_SIZE,
+  FLOW_FIRST_SEEN, FLOW_IP_VERSION, FLOW_KEY_HASH, FLOW_LAST_SEEN, FLOW_NEXT_LINK, FLOW_PREV_ACTIVE, FLOW_RECORD_SIZE,
   FLOW_SERIAL, FLOW_STATE, FLOW_TCP_HANDSHAKE, FLOW_TUNNEL, STATE_ACTIVE, STATE_ENDED, STATE_FREE,
 } from "./record";
 import { updateHandshake } from "./tcp_state";
-import { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, emitEvent, eventSpace } from "./events";
+import { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, EVENT_HEADROOM, emitEvent, eventSpace } from "./events";
 import {
   STAT_FLOWS_ACTIVE, STAT_FLOWS_CREATED, STAT_FLOWS_PURGED, bump, setStat,
 } from "../stats";
@@ -30,8 +32,9 @@ let activeFlows: u32 = 0;
 /** Records ever handed out: ids are < highWater. */
 let highWater: u32 = 0;
 let freeHead: u32 = NO_RECORD;
-/** Ended records whose event the runtime has not drained yet. */
-let pendingHead: u32 = NO_RECORD;
+/** Active flows in creation order (linked through FLOW_NEXT_LINK / FLOW_PREV_ACTIVE). */
+let oldestActive: u32 = NO_RECORD;
+let newestActive: u32 = NO_RECORD;
 let serialCounter: u32 = 0;
 
 let index: usize = 0;
@@ -44,7 +47,8 @@ export function tableInit(capacity: u32): void {
   maxFlows = capacity == 0 ? DEFAULT_MAX_FLOWS : capacity;
   if (maxFlows > MAX_CHUNKS * RECORDS_PER_CHUNK) maxFlows = MAX_CHUNKS * RECORDS_PER_CHUNK;
   for (let c: u32 = 0; c < numChunks; c++) memory.fill(load<usize>(chunks + (<usize>c << 3)), 0, <usize>RECORDS_PER_CHUNK * FLOW_RECORD_SIZE);
-  activeFlows = 0; highWater = 0; freeHead = NO_RECORD; pendingHead = NO_RECORD; serialCounter = 0;
+  activeFlows = 0; highWater = 0; freeHead = NO_RECORD; serialCounter = 0;
+  oldestActive = NO_RECORD; newestActive = NO_RECORD;
   if (index == 0) allocIndex(MIN_INDEX_SLOTS);
   else memory.fill(index, 0, (<usize>indexMask + 1) << 3);
   setStat(STAT_FLOWS_ACTIVE, 0);
@@ -75,11 +79,26 @@ export function findOrCreate(tsUs: u64): u32 {
       const id = <u32>entry - 1;
       const dir = matchPacket(recordPtr(id));
       if (dir != KEY_NO_MATCH) {
-        lastFromClient = dir == KEY_CLIENT_TO_SERVER;
-        return id;
+        if (!isIdle(id, tsUs)) {
+          lastFromClient = dir == KEY_CLIENT_TO_SERVER;
+          return id;
+        }
+        // Idle past the timeout: that conversation is over, this packet starts a new flow.
+        endFlow(id, false);
+        slot = freeSlotFor(hash); // the deletion shifted the probe run
+        break;
       }
     }
     slot = (slot + 1) & indexMask;
+  }
+  if (activeFlows >= maxFlows && idleTimeoutUs != 0 && tsUs >= nextReclaimUs) {
+    // Full: end idle flows now rather than wait for the incremental sweep (at most once per
+    // second of packet time, so a table full of live flows costs no scan per packet).
+    nextReclaimUs = tsUs + 1_000_000;
+    for (let id: u32 = 0; id < highWater && eventSpace() > EVENT_HEADROOM; id++) {
+      if (load<u8>(recordPtr(id) + FLOW_STATE) == STATE_ACTIVE && isIdle(id, tsUs)) endFlow(id, false);
+    }
+    slot = freeSlotFor(hash);
   }
   if (activeFlows >= maxFlows) return NO_RECORD;
   const id = takeRecord();
@@ -89,18 +108,30 @@ export function findOrCreate(tsUs: u64): u32 {
   writeKey(rec);
   store<u8>(rec + FLOW_IP_VERSION, <u8>info.ipVersion);
   store<u32>(rec + FLOW_KEY_HASH, hash);
-  store<u32>(rec + FLOW_SERIAL, serialCounter++ & 0xffffff);
+  store<u32>(rec + FLOW_SERIAL, serialCounter++);
   store<u64>(rec + FLOW_FIRST_SEEN, tsUs);
+  store<u64>(rec + FLOW_LAST_SEEN, tsUs);
   store<u8>(rec + FLOW_TUNNEL, <u8>info.tunnel);
   store<u8>(rec + FLOW_STATE, STATE_ACTIVE);
   store<u64>(index + (<usize>slot << 3), (<u64>hash << 32) | <u64>(id + 1));
+  linkNewest(id, rec);
   activeFlows++;
   bump(STAT_FLOWS_CREATED);
   setStat(STAT_FLOWS_ACTIVE, activeFlows);
-  emitEvent(EVENT_FLOW_CREATED, id);
+  emitEvent(EVENT_FLOW_CREATED, id, rec);
   if (activeFlows > (indexMask + 1) >> 1) growIndex();
   lastFromClient = true;
   return id;
+}
+
+function freeSlotFor(hash: u32): u32 {
+  let slot = hash & indexMask;
+  while (load<u64>(index + (<usize>slot << 3)) != 0) slot = (slot + 1) & indexMask;
+  return slot;
+}
+
+@inline function isIdle(id: u32, nowUs: u64): bool {
+  return idleTimeoutUs != 0 && nowUs - load<u64>(recordPtr(id) + FLOW_LAST_SEEN) > idleTimeoutUs;
 }
 
 /** Adds one frame to the flow's counters in the packet's direction. */
@@ -118,10 +149,27 @@ export function accountPacket(id: u32, tsUs: u64, frameLen: u32): void {
   }
 }
 
+function linkNewest(id: u32, rec: usize): void {
+  store<u32>(rec + FLOW_NEXT_LINK, NO_RECORD);
+  store<u32>(rec + FLOW_PREV_ACTIVE, newestActive);
+  if (newestActive == NO_RECORD) oldestActive = id;
+  else store<u32>(recordPtr(newestActive) + FLOW_NEXT_LINK, id);
+  newestActive = id;
+}
+
+function unlinkActive(rec: usize): void {
+  const next = load<u32>(rec + FLOW_NEXT_LINK);
+  const prev = load<u32>(rec + FLOW_PREV_ACTIVE);
+  if (prev == NO_RECORD) oldestActive = next;
+  else store<u32>(recordPtr(prev) + FLOW_NEXT_LINK, next);
+  if (next == NO_RECORD) newestActive = prev;
+  else store<u32>(recordPtr(next) + FLOW_PREV_ACTIVE, prev);
+}
+
 function takeRecord(): u32 {
   if (freeHead != NO_RECORD) {
     const id = freeHead;
-    freeHead = load<u32>(recordPtr(id) + FLOW_NEXT_FREE);
+    freeHead = load<u32>(recordPtr(id) + FLOW_NEXT_LINK);
     return id;
   }
   if (highWater >> RECORDS_PER_CHUNK_LOG2 >= numChunks) {
@@ -169,28 +217,22 @@ function unindex(id: u32): void {
   store<u64>(index + (<usize>hole << 3), 0);
 }
 
-/** Ends a flow: it leaves the index at once, its record stays readable until releaseEnded(). */
-export function endFlow(id: u32): void {
+/**
+ * Ends a flow: it leaves the index and its flow_ended event carries a copy of the record.
+ * keepRecord (end of input) leaves the record readable as ENDED; otherwise it is recycled now.
+ */
+export function endFlow(id: u32, keepRecord: bool): void {
   const rec = recordPtr(id);
   if (load<u8>(rec + FLOW_STATE) != STATE_ACTIVE) return;
   unindex(id);
-  store<u8>(rec + FLOW_STATE, STATE_ENDED);
-  store<u32>(rec + FLOW_NEXT_FREE, pendingHead);
-  pendingHead = id;
+  unlinkActive(rec);
   activeFlows--;
   bump(STAT_FLOWS_PURGED);
   setStat(STAT_FLOWS_ACTIVE, activeFlows);
-  emitEvent(EVENT_FLOW_ENDED, id);
-}
-
-/** Called at the start of each feed: the runtime has drained the end events, recycle those records. */
-export function releaseEnded(): void {
-  while (pendingHead != NO_RECORD) {
-    const id = pendingHead;
-    const rec = recordPtr(id);
-    pendingHead = load<u32>(rec + FLOW_NEXT_FREE);
-    store<u8>(rec + FLOW_STATE, STATE_FREE);
-    store<u32>(rec + FLOW_NEXT_FREE, freeHead);
+  store<u8>(rec + FLOW_STATE, keepRecord ? STATE_ENDED : STATE_FREE);
+  emitEvent(EVENT_FLOW_ENDED, id, rec);
+  if (!keepRecord) {
+    store<u32>(rec + FLOW_NEXT_LINK, freeHead);
     freeHead = id;
   }
 }
@@ -199,7 +241,7 @@ export function releaseEnded(): void {
   return load<u8>(recordPtr(id) + FLOW_STATE) == STATE_ACTIVE;
 }
 
-/** First id >= from whose record is active or ended-but-unreleased, or -1. */
+/** First id >= from whose record is active, or ended at end of input, or -1. */
 export function nextReadableFlow(from: u32): i32 {
   for (let id = from; id < highWater; id++) {
     if (load<u8>(recordPtr(id) + FLOW_STATE) != STATE_FREE) return <i32>id;
@@ -214,6 +256,7 @@ export function nextReadableFlow(from: u32): i32 {
 const SWEEP_RECORDS_PER_PACKET: u32 = 32;
 let idleTimeoutUs: u64 = 0;
 let sweepIntervalUs: u64 = 0;
+let nextReclaimUs: u64 = 0;
 let nextSweepUs: u64 = 0;
 let sweepCursor: u32 = 0;
 let sweeping: bool = false;
@@ -221,7 +264,7 @@ let sweeping: bool = false;
 export function setIdleTimeout(timeoutUs: u64): void {
   idleTimeoutUs = timeoutUs;
   sweepIntervalUs = timeoutUs >> 2 < 1_000_000 ? 1_000_000 : timeoutUs >> 2;
-  nextSweepUs = 0; sweepCursor = 0; sweeping = false;
+  nextSweepUs = 0; sweepCursor = 0; sweeping = false; nextReclaimUs = 0;
 }
 
 export function sweepIdle(nowUs: u64): void {
@@ -233,13 +276,9 @@ export function sweepIdle(nowUs: u64): void {
     sweepCursor = 0;
   }
   let budget = SWEEP_RECORDS_PER_PACKET;
-  while (budget-- > 0 && sweepCursor < highWater && eventSpace() > 1) {
+  while (budget-- > 0 && sweepCursor < highWater && eventSpace() > EVENT_HEADROOM) {
     const id = sweepCursor++;
-    const rec = recordPtr(id);
-    if (load<u8>(rec + FLOW_STATE) == STATE_ACTIVE && nowUs - load<u64>(rec + FLOW_LAST_SEEN) > idleTimeoutUs &&
-        nowUs > load<u64>(rec + FLOW_LAST_SEEN)) {
-      endFlow(id);
-    }
+    if (load<u8>(recordPtr(id) + FLOW_STATE) == STATE_ACTIVE && isIdle(id, nowUs)) endFlow(id, false);
   }
   if (sweepCursor >= highWater) {
     sweeping = false;
@@ -247,11 +286,11 @@ export function sweepIdle(nowUs: u64): void {
   }
 }
 
-/** Ends active flows (end of input) while the event ring has room. Returns true when none is left. */
+/** Ends active flows (end of input), oldest first, while the event ring has room. Returns true when none is left. */
 export function endAllFlows(): bool {
-  for (let id: u32 = 0; id < highWater; id++) {
+  while (oldestActive != NO_RECORD) {
     if (eventSpace() <= 1) return false;
-    if (load<u8>(recordPtr(id) + FLOW_STATE) == STATE_ACTIVE) endFlow(id);
+    endFlow(oldestActive, true);
   }
   return true;
 }

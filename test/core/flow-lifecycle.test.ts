@@ -62,9 +62,7 @@ const B = ipv4({ src: '10.0.0.3', dst: '10.0.0.4', protocol: IPPROTO.UDP, payloa
 const timed = (records: Array<[number, Bytes]>) => pcapFile(LINKTYPE.RAW, records.map(([s, data]) => ({ sec: T0 + s, data })));
 const label = (f: FlowInfo) => `${f['cli.ip']} x${f.packets} @${(f['seen.first_us'] - T0 * 1e6) / 1e6}`;
 
-test('idle timeout 10 s, same 5-tuple 30 s later: the first flow ends before the new one is created', {
-  todo: 'core bug: sweepIdle runs after findOrCreate, so a packet of an idle flow revives it instead of starting a new flow',
-}, async () => {
+test('idle timeout 10 s, same 5-tuple 30 s later: the first flow ends before the new one is created', async () => {
   const result = await run(timed([[0, A], [30, A]]), { idleTimeoutSec: 10 });
   assert.equal(result.stats.flowsCreated, 2);
   assert.deepEqual(result.events.map((e) => e.kind), ['flow_created', 'flow_ended', 'flow_created', 'flow_ended']);
@@ -79,9 +77,7 @@ test('idle timeout 10 s: another flow\'s packet at 20 s ends the idle flow; the 
   assert.equal(result.stats.flowsPurged, 3);
 });
 
-test('a flow refused at maxFlows is admitted once the full table\'s flow has been idle past the timeout', {
-  todo: 'core bug: the idle sweep runs after the lookup, so the first packet after the timeout is still refused (flow_table_full)',
-}, async () => {
+test('a flow refused at maxFlows is admitted once the full table\'s flow has been idle past the timeout', async () => {
   const result = await run(timed([[0, A], [5, B], [30, B]]), { idleTimeoutSec: 10, maxFlows: 1 });
   assert.equal(result.stats.flowsDropped, 1); // B at 5 s, while A is active
   assert.deepEqual(result.ended.map(label), ['10.0.0.1 x1 @0', '10.0.0.3 x1 @30']);
@@ -100,14 +96,10 @@ test('without an idle timeout the same 5-tuple an hour later stays one flow', as
   assert.deepEqual(result.events.map((e) => e.kind), ['flow_created', 'flow_created', 'flow_ended', 'flow_ended']);
 });
 
-// runtime/engine.ts flows(): "after end(), every flow of the capture, in creation order". With an
-// idle timeout, a purged record stays readable until the next core feed() recycles it, so what
-// flows() lists depends on where the input was split: whole, [A@0, B@20, A@30]; split after B,
-// [A@30, B@20] (A@0 recycled, its id reused by A@30, so not in creation order either); and
-// end()'s flow_ended events follow record ids: A@30 before B@20 when split, after it when whole.
-test('with an idle timeout, flows() after end() does not depend on how the input was split', {
-  todo: 'core/runtime bug: idle-purged records are listed by flows() only if no feed() came after their purge',
-}, async () => {
+// Records of idle-ended flows are recycled at once (their event carries the flow), so record ids,
+// flows() after end() (the flows alive at the end, in creation order) and the order of end()'s
+// flow_ended events (oldest first) depend on the packets only, never on where the input was split.
+test('with an idle timeout, flows() after end() does not depend on how the input was split', async () => {
   const file = timed([[0, A], [20, B], [30, A]]);
   const cut = 24 + 2 * 16 + A.length + B.length;
   const whole = await run(file, { idleTimeoutSec: 10 });

@@ -108,9 +108,7 @@ test('SPB takes interface 0 and the last timestamp; SPB before any IDB is an unk
 
 // §4.4: an SPB's packet data is min(Original Packet Length, the IDB's SnapLen) bytes; the rest
 // of the block body is padding to 32 bits and no part of the packet.
-test('SPB cut by the interface snaplen: the captured length is min(origlen, snaplen), padding excluded', {
-  todo: 'core bug: SPB caplen is taken as the padded block room (64) instead of min(origlen, snaplen) (62)',
-}, async () => {
+test('SPB cut by the interface snaplen: the captured length is min(origlen, snaplen), padding excluded', async () => {
   // IPv6 (whose payload length the core does not hold against the captured bytes) cut at 62 bytes.
   const whole = udp6('2001:db8::a', '2001:db8::b', 1003, 2003, 60);
   const file = cat(shb(), idb(LINKTYPE.RAW, { snaplen: 62 }), epb(0, usTicks(1), RAW_PACKET), spb(whole.subarray(0, 62), { origLen: whole.length }));
@@ -168,9 +166,7 @@ test('corrupt block in the middle (total length 2 GB): resync on 32-bit steps, l
 // header is type 2 (OPB) with a plausible total length of 0x00020200 bytes: the resync takes it
 // for a block and waits for 128 KiB that never come, so the valid blocks after it are lost as a
 // "truncated tail" (truncated_tail 1, truncated_tail_bytes 224 instead of 2 more packets).
-test('block whose trailing length disagrees with its leading one: resync, later blocks counted', {
-  todo: 'core bug: resync candidate not re-checked at end of input; valid blocks after it lost as truncated tail',
-}, async () => {
+test('block whose trailing length disagrees with its leading one: resync, later blocks counted', async () => {
   const bad = epb(0, usTicks(2), ETH_PACKET);
   bad.set(le32(bad.length + 4), bad.length - 4);
   const file = cat(shb(), idb(LINKTYPE.ETHERNET), epb(0, usTicks(1), ETH_PACKET), bad,
