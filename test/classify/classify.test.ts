@@ -253,7 +253,7 @@ describe('IP lists', () => {
     r6: new ReferencePrefixTree(ipJson.risk.ipv6, 128),
   };
 
-  it('every prefix edge (first, last, one before, one after) as the reference longest-prefix match', () => {
+  it('every prefix edge (first, last, one before, one after) and random addresses as the reference longest-prefix match', () => {
     let checked = 0;
     const lists: Array<[Array<[string, number]>, ReferencePrefixTree, 32 | 128, (a: bigint) => number]> = [
       [ipJson.ipv4, trees.v4, 32, (a) => wasm.ipOf(a, 32)],
@@ -276,7 +276,31 @@ describe('IP lists', () => {
         }
       }
     }
-    console.log(`# IP lookups vs reference: ${checked} addresses`);
+    // and random addresses: uniform over the space, and inside listed prefixes with random host bits
+    let seed = 0x9e3779b9;
+    const random32 = () => {
+      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+      return BigInt(seed >>> 0);
+    };
+    const randomBits = (bits: number) => {
+      let v = 0n;
+      for (let i = 0; i < bits; i += 32) v = (v << 32n) | random32();
+      return v & ((1n << BigInt(bits)) - 1n);
+    };
+    for (const [list, tree, bits, lookup] of lists) {
+      for (let i = 0; i < 5000; i++) {
+        const [cidr] = list[Number(random32()) % list.length];
+        const [addr, lenText] = cidr.split('/');
+        const host = BigInt(bits - Number(lenText ?? bits));
+        const inside = ((addressToBigInt(addr) >> host) << host) | (randomBits(bits) & ((1n << host) - 1n));
+        for (const a of [inside, randomBits(bits)]) {
+          const got = lookup(a), expected = tree.lookup(a);
+          if (got !== expected) assert.fail(`${bigIntToAddress(a, bits)}: wasm ${got}, reference ${expected}`);
+          checked++;
+        }
+      }
+    }
+    console.log(`# IP lookups vs reference: ${checked} addresses (prefix edges and random)`);
   });
 
   it('later duplicates win (meta.duplicate_prefixes)', () => {
