@@ -68,6 +68,8 @@ export function matchHost(namePtr: usize, nameLen: u32): u32 {
   let bestEnd: u32 = 0;
   let bestLen: u32 = 0;
   for (let start: u32 = 0; start < nameLen; start++) {
+    // Patterns start at the name's start or after a '.'; only patterns that begin with '-'
+    // may start anywhere, and those can only equal a substring that begins at a '-'.
     const first = <u32>load<u8>(namePtr + <usize>start);
     if (!(start == 0 || first == DASH || <u32>load<u8>(namePtr + <usize>start - 1) == DOT)) continue;
     const limit = nameLen - start < HOST_MAX_LEN ? nameLen : start + HOST_MAX_LEN;
@@ -80,8 +82,8 @@ export function matchHost(namePtr: usize, nameLen: u32): u32 {
       const len = end - start;
       const found = tableFind(HOST_STR, HOST_ENT, HOST_SLOTS, HOST_SLOT_MASK, hash, namePtr + <usize>start, len);
       if (found == 0) continue;
-      // A pattern that does not start with '-' needs a label boundary before it (checked above
-      // for every start except a '-' in mid-label, where only '-' patterns can be equal).
+      // Patterns not ending in '.'/'-' only end at the name's end: a hit that ends at a '.' or
+      // '-' is a pattern that ends with that character, so no end check is needed here.
       if (start == 0 && end == nameLen) return entryValue(HOST_ENT, found);
       const level = entryWord0(HOST_ENT, found) >>> 24;
       if (best == 0 || level > bestLevel || (level == bestLevel && (end < bestEnd || (end == bestEnd && len > bestLen)))) {
