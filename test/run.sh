@@ -3,6 +3,7 @@
 # Node's test runner. Conformance and runtime tests need ../shared beside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+npm run --silent build:tables      # cheap; rewrites generated files only when they change
 [ -f build/flowscope.wasm ] || npm run build
 npx tsc --noEmit
 shopt -s globstar nullglob
