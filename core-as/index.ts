@@ -8,9 +8,12 @@ import { endAllFlows, setIdleTimeout, tableInit, recordPtr, nextReadableFlow } f
 import { resetStats, statsBase } from "./stats";
 import { resetPacketInfo } from "./decode/packet_info";
 import { resetClock } from "./pipeline";
+import { releaseRetiredBlocks } from "./dissect/meta";
 
 export * from "./stats";
 export * from "./flow/record";
+export { META_NUMBERS_AT, META_STRINGS_AT } from "./dissect/meta";
+export * from "./dissect/meta_fields";
 export { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, EVENT_SIZE, EVENT_RECORD, eventsPtr, eventCount } from "./flow/events";
 export { FORMAT_UNKNOWN, FORMAT_PCAP, FORMAT_PCAPNG, FORMAT_INVALID, captureFormat, captureFirstWord, linkTypesPtr, linkTypesCount } from "./capture/reader";
 export { flowHighWater, flowCount } from "./flow/table";
@@ -44,6 +47,7 @@ export function inputBuffer(size: u32): usize {
 
 /** Frames input[offset, offset+len). Returns the bytes consumed (< len: drain events, call again). */
 export function feed(offset: u32, len: u32): u32 {
+  releaseRetiredBlocks();
   clearEvents();
   return <u32>feedBytes(input + <usize>offset, <usize>len);
 }

@@ -1,7 +1,8 @@
 // One captured frame through the core: decode, find the flow, account it, purge idle flows.
 import { DECODED, decodeFrame } from "./decode/packet";
 import * as info from "./decode/packet_info";
-import { accountPacket, findOrCreate, sweepIdle } from "./flow/table";
+import { accountPacket, findOrCreate, lastFromClient, recordPtr, sweepIdle } from "./flow/table";
+import { inspectPacket } from "./dissect/dispatch";
 import {
   SKIP_FLOW_TABLE_FULL, STAT_BYTES, STAT_PACKETS, STAT_PACKETS_IN_FLOWS, STAT_TUNNELLED_PACKETS,
   add, bump,
@@ -28,6 +29,7 @@ export function processFrame(linkType: u32, frame: usize, capturedLen: u32, wire
       bump(SKIP_FLOW_TABLE_FULL);
     } else {
       accountPacket(id, tsUs, capturedLen);
+      inspectPacket(recordPtr(id), lastFromClient);
       bump(STAT_PACKETS_IN_FLOWS);
       if (info.tunnel != info.TUNNEL_NONE) bump(STAT_TUNNELLED_PACKETS);
     }

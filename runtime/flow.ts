@@ -2,6 +2,7 @@
 // globals the core exports (core-as/flow/record.ts), the counters from STAT_/SKIP_/CAPERR_.
 import type { EngineStats, FlowEvent, FlowInfo } from './types.ts';
 import { formatIpv4, formatIpv6, ntopngAddressKey } from './ip.ts';
+import { readL7, type L7Layout } from './flow_l7.ts';
 
 type Global = WebAssembly.Global;
 
@@ -47,6 +48,7 @@ export class FlowReader {
   readonly #eventCreated: number;
   readonly #eventSize: number;
   readonly #eventRecord: number;
+  readonly #l7: L7Layout;
   /** Stats slot index -> [group, name], from the exported STAT_/SKIP_/CAPERR_ globals. */
   readonly #counters: Array<[group: 'stat' | 'skip' | 'caperr', name: string, slot: number]> = [];
 
@@ -61,6 +63,18 @@ export class FlowReader {
       else if (name.startsWith('CAPERR_')) this.#counters.push(['caperr', name.slice(7).toLowerCase(), v]);
     }
     this.#recordSize = this.#off.RECORD_SIZE;
+    const strings: Array<[string, number]> = [];
+    const numbers: Record<string, number> = {};
+    for (const [name, value] of Object.entries(core)) {
+      if (!(value instanceof WebAssembly.Global)) continue;
+      if (name.startsWith('META_STR_')) strings.push([name.slice(9), Number(value.value)]);
+      else if (name.startsWith('META_NUM_')) numbers[name.slice(9)] = Number(value.value);
+    }
+    this.#l7 = {
+      off: this.#off, strings, numbers,
+      stringsAt: Number((core.META_STRINGS_AT as Global).value),
+      numbersAt: Number((core.META_NUMBERS_AT as Global).value),
+    };
     this.#stateFree = Number((core.STATE_FREE as Global).value);
     this.#twhDone = Number((core.TWH_DONE as Global).value);
     this.#eventCreated = Number((core.EVENT_FLOW_CREATED as Global).value);
@@ -111,7 +125,7 @@ export class FlowReader {
     const swap16 = (p: number) => ((p & 0xff) << 8) | (p >> 8);
     const ntopngKey = (swap16(cliPort) + swap16(srvPort) + vlan + proto +
       ntopngAddressKey(bytes, o.CLI_ADDR, version) + ntopngAddressKey(bytes, o.SRV_ADDR, version)) >>> 0;
-    return {
+    const flow = {
       'cli.ip': fmt(bytes, o.CLI_ADDR),
       'cli.port': cliPort,
       'srv.ip': fmt(bytes, o.SRV_ADDR),
@@ -145,7 +159,9 @@ export class FlowReader {
       'ntopng.key': ntopngKey,
       // ntopng's hash_entry_id: interface id (0) in the top byte, a 24-bit serial below.
       hash_entry_id: view.getUint32(o.SERIAL, true) & 0xffffff,
-    };
+    } as FlowInfo;
+    readL7(this.#core.memory.buffer, rec, this.#l7, flow as unknown as Record<string, unknown>, proto);
+    return flow;
   }
 
   /** The events of the last feed; each carries the flow as it was at that moment. */

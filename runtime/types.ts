@@ -61,6 +61,30 @@ export interface FlowInfo {
   /** ntopng's u32 flow key (symmetric sum, ntopng-notes §3) and the table's entry serial. */
   'ntopng.key': number;
   hash_entry_id: number;
+
+  // --- Application layer (nDPI ids and names, ../shared/ndpi) ---
+  /** "Master.App" or "App", as nDPI prints it ("DNS.Google", "TLS", "Unknown"). */
+  'proto.ndpi': string;
+  /** nDPI master id (0 when the flow has a single protocol) and app id. */
+  'proto.master_ndpi_id': number;
+  'proto.ndpi_id': number;
+  'proto.ndpi_cat': string;
+  'proto.ndpi_cat_id': number;
+  'proto.ndpi_breed': string;
+  'proto.is_encrypted': boolean;
+  /** "DPI", "Match by port", "Match by IP" or "Unknown". */
+  'proto.ndpi_confidence': string;
+  /** Protocol of the server address in nDPI's IP lists (nDPI's `[IP: ...]`), 0 if none. */
+  'proto.ip_ndpi_id': number;
+  /** nDPI risk ids set on the flow, their display names and the summed score. */
+  flow_risk: number[];
+  flow_risk_names: string[];
+  flow_risk_score: number;
+  /** SNI, HTTP Host, DNS query... (nDPI's Hostname/SNI). */
+  host_server_name?: string;
+  /** nDPI's protocol info (for DNS the first answer address). */
+  info?: string;
+  [metadata: `protos.${string}`]: string | number | boolean | undefined;
 }
 
 export interface EngineStats {

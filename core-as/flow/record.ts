@@ -27,8 +27,21 @@
 //  117    3 (reserved)
 //  120    4 nextLink       active: next flow in creation order; free: next free record
 //  124    4 prevActive     active: previous flow in creation order
-//  128   64 (reserved for the application layer: protocol ids, dissector state, arena refs)
-//  192      FLOW_RECORD_SIZE
+//  --- application layer (core-as/dissect, core-as/classify) ---
+//  128    2 masterProto    nDPI id of the protocol found by dissection (DNS, TLS, HTTP...)
+//  130    2 appProto       nDPI id of the application on top (Google, YouTube...), 0 if none
+//  132    2 category       nDPI category id of the flow
+//  134    1 confidence     CONF_* how the classification was obtained
+//  135    1 dpiPackets     packets handed to the dissectors
+//  136    1 l7Flags        L7_* progress of dissection
+//  137    1 dissector      DISSECTOR_* id that owns the flow once it matched (0 none)
+//  138    2 ipProto        protocol of the server address in nDPI's IP lists, 0 if none
+//  140    4 metaBlock      pointer to the flow's metadata block (dissect/meta.ts), 0 if none
+//  144    8 excluded       bit per dissector id: this flow is known not to be that protocol
+//  152    8 risks          bit per nDPI risk id
+//  160   32 dissectorState private to the owning dissector (sequence numbers, counters...)
+//  192   64 (reserved)
+//  256      FLOW_RECORD_SIZE
 
 export const FLOW_CLI_ADDR: usize = 0;
 export const FLOW_SRV_ADDR: usize = 16;
@@ -54,7 +67,20 @@ export const FLOW_TUNNEL: usize = 115;
 export const FLOW_STATE: usize = 116;
 export const FLOW_NEXT_LINK: usize = 120;
 export const FLOW_PREV_ACTIVE: usize = 124;
-export const FLOW_RECORD_SIZE: usize = 192;
+export const FLOW_MASTER_PROTO: usize = 128;
+export const FLOW_APP_PROTO: usize = 130;
+export const FLOW_CATEGORY: usize = 132;
+export const FLOW_CONFIDENCE: usize = 134;
+export const FLOW_DPI_PACKETS: usize = 135;
+export const FLOW_L7_FLAGS: usize = 136;
+export const FLOW_DISSECTOR: usize = 137;
+export const FLOW_IP_PROTO: usize = 138;
+export const FLOW_META_BLOCK: usize = 140;
+export const FLOW_EXCLUDED: usize = 144;
+export const FLOW_RISKS: usize = 152;
+export const FLOW_DISSECTOR_STATE: usize = 160;
+export const FLOW_DISSECTOR_STATE_SIZE: usize = 32;
+export const FLOW_RECORD_SIZE: usize = 256;
 
 /** Offset between the client-to-server counters and the server-to-client ones. */
 export const FLOW_DIRECTION_STRIDE: usize = FLOW_S2C_PACKETS - FLOW_C2S_PACKETS;
@@ -70,3 +96,15 @@ export const STATE_FREE: u8 = 0;
 export const STATE_ACTIVE: u8 = 1;
 /** Ended at end of input: no longer in the index, still readable. */
 export const STATE_ENDED: u8 = 2;
+
+// How a flow's protocol was decided (printed with nDPI's names by the runtime).
+export const CONF_UNKNOWN: u8 = 0;
+export const CONF_MATCH_BY_PORT: u8 = 1;
+export const CONF_MATCH_BY_IP: u8 = 2;
+export const CONF_DPI: u8 = 3;
+
+// l7Flags.
+/** The protocol is known (by dissection or, at the end, by a guess). */
+export const L7_DETECTED: u8 = 1;
+/** No more packets need dissecting: later packets only update counters. */
+export const L7_DONE: u8 = 2;

@@ -12,6 +12,9 @@ import {
   FLOW_SERIAL, FLOW_STATE, FLOW_TCP_HANDSHAKE, FLOW_TUNNEL, STATE_ACTIVE, STATE_ENDED, STATE_FREE,
 } from "./record";
 import { updateHandshake } from "./tcp_state";
+import { classifyNewFlow } from "../classify/classify";
+import { finishDissection } from "../dissect/dispatch";
+import { retireBlock } from "../dissect/meta";
 import { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, EVENT_HEADROOM, emitEvent, eventSpace } from "./events";
 import {
   STAT_FLOWS_ACTIVE, STAT_FLOWS_CREATED, STAT_FLOWS_PURGED, bump, setStat,
@@ -115,6 +118,7 @@ export function findOrCreate(tsUs: u64): u32 {
   store<u8>(rec + FLOW_STATE, STATE_ACTIVE);
   store<u64>(index + (<usize>slot << 3), (<u64>hash << 32) | <u64>(id + 1));
   linkNewest(id, rec);
+  classifyNewFlow(rec);
   activeFlows++;
   bump(STAT_FLOWS_CREATED);
   setStat(STAT_FLOWS_ACTIVE, activeFlows);
@@ -226,12 +230,14 @@ export function endFlow(id: u32, keepRecord: bool): void {
   if (load<u8>(rec + FLOW_STATE) != STATE_ACTIVE) return;
   unindex(id);
   unlinkActive(rec);
+  finishDissection(rec); // an undecided flow gets its guesses before it is reported
   activeFlows--;
   bump(STAT_FLOWS_PURGED);
   setStat(STAT_FLOWS_ACTIVE, activeFlows);
   store<u8>(rec + FLOW_STATE, keepRecord ? STATE_ENDED : STATE_FREE);
   emitEvent(EVENT_FLOW_ENDED, id, rec);
   if (!keepRecord) {
+    retireBlock(rec);
     store<u32>(rec + FLOW_NEXT_LINK, freeHead);
     freeHead = id;
   }

@@ -1,0 +1,120 @@
+// Deciding a flow's protocols, nDPI's order of evidence: payload dissection first (the
+// dissectors call setDetected), then the host name the dissector found against the host list
+// (the application on top, e.g. TLS.YouTube), and for flows dissection could not decide, at
+// the end, the default ports (Match by port), then the server's address lists (Match by IP).
+import * as info from "../decode/packet_info";
+import {
+  CONF_DPI, CONF_MATCH_BY_IP, CONF_MATCH_BY_PORT, FLOW_APP_PROTO, FLOW_CATEGORY, FLOW_CLI_PORT,
+  FLOW_CONFIDENCE, FLOW_IP_PROTO, FLOW_L4_PROTO, FLOW_L7_FLAGS, FLOW_MASTER_PROTO, FLOW_RISKS,
+  FLOW_SRV_PORT, L7_DETECTED, L7_DONE,
+} from "../flow/record";
+import { META_STR_HOST, metaStringLen, metaStringPtr } from "../dissect/meta";
+import { hostMatchCategory, hostMatchProto, matchHost } from "./host_match";
+import { matchIpv4, matchIpv6 } from "./ip_match";
+import { guessProtoByPorts } from "./port_guess";
+import * as P from "./generated/protocols";
+import {
+  IPPROTO_ESP, IPPROTO_GRE, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_IPIP, IPPROTO_SCTP,
+} from "../wire/transport";
+
+const IPPROTO_EGP: u32 = 8;
+const IPPROTO_AH: u32 = 51;
+const IPPROTO_OSPF: u32 = 89;
+const IPPROTO_PIM: u32 = 103;
+const IPPROTO_VRRP: u32 = 112;
+const IPPROTO_PGM: u32 = 113;
+
+/** New flow: what nDPI's IP lists say of the server address, and the protocol of non-TCP/UDP flows. */
+export function classifyNewFlow(rec: usize): void {
+  // The server is the destination of the flow's first packet (packet_info still holds it).
+  const ipProto = info.ipVersion == 4
+    ? matchIpv4(bswap<u32>(load<u32>(info.dstAddr)))
+    : matchIpv6(info.dstAddr);
+  store<u16>(rec + FLOW_IP_PROTO, <u16>ipProto);
+  const byIpProtocol = protoOfIpProtocol(info.l4Proto);
+  if (byIpProtocol != 0) {
+    // nDPI names these flows by their IP protocol number: nothing to dissect.
+    setDetected(rec, byIpProtocol, 0);
+    store<u8>(rec + FLOW_L7_FLAGS, load<u8>(rec + FLOW_L7_FLAGS) | L7_DONE);
+  }
+}
+
+function protoOfIpProtocol(l4: u32): u32 {
+  switch (l4) {
+    case IPPROTO_ICMP: return P.PROTO_IP_ICMP;
+    case IPPROTO_ICMPV6: return P.PROTO_IP_ICMPV6;
+    case IPPROTO_IGMP: return P.PROTO_IP_IGMP;
+    case IPPROTO_SCTP: return P.PROTO_IP_SCTP;
+    case IPPROTO_ESP: case IPPROTO_AH: return P.PROTO_IPSEC;
+    case IPPROTO_GRE: return P.PROTO_IP_GRE;
+    case IPPROTO_IPIP: return P.PROTO_IP_IP_IN_IP;
+    case IPPROTO_EGP: return P.PROTO_IP_EGP;
+    case IPPROTO_OSPF: return P.PROTO_IP_OSPF;
+    case IPPROTO_VRRP: return P.PROTO_IP_VRRP;
+    case IPPROTO_PIM: return P.PROTO_IP_PIM;
+    case IPPROTO_PGM: return P.PROTO_IP_PGM;
+  }
+  return 0;
+}
+
+/**
+ * A dissector recognised the flow. `master` is the protocol it speaks (DNS, TLS...), `app` an
+ * application it identified itself (0 if none; a host name may still provide one).
+ */
+export function setDetected(rec: usize, master: u32, app: u32): void {
+  store<u16>(rec + FLOW_MASTER_PROTO, <u16>master);
+  store<u16>(rec + FLOW_APP_PROTO, <u16>app);
+  store<u8>(rec + FLOW_CONFIDENCE, CONF_DPI);
+  store<u8>(rec + FLOW_L7_FLAGS, load<u8>(rec + FLOW_L7_FLAGS) | L7_DETECTED);
+  store<u16>(rec + FLOW_CATEGORY, <u16>defaultCategory(master, app));
+}
+
+/**
+ * The dissector stored a host name (META_STR_HOST): if nDPI's host list knows it, that
+ * application goes on top of the master protocol, with the host entry's category.
+ */
+export function applyHostName(rec: usize): void {
+  const len = metaStringLen(rec, META_STR_HOST);
+  if (len == 0) return;
+  const match = matchHost(metaStringPtr(rec, META_STR_HOST), len);
+  if (match == 0) return;
+  const master = <u32>load<u16>(rec + FLOW_MASTER_PROTO);
+  const app = hostMatchProto(match);
+  if (app == master) return;
+  store<u16>(rec + FLOW_APP_PROTO, <u16>app);
+  // DNS and the mail protocols keep their own category (pcaps README, [cat:]).
+  store<u16>(rec + FLOW_CATEGORY, <u16>(keepsMasterCategory(master) ? P.protoCategory(master) : hostMatchCategory(match)));
+}
+
+function keepsMasterCategory(master: u32): bool {
+  return master == P.PROTO_DNS || master == P.PROTO_MAIL_POP || master == P.PROTO_MAIL_SMTP ||
+    master == P.PROTO_MAIL_IMAP || master == P.PROTO_MAIL_POPS || master == P.PROTO_MAIL_SMTPS ||
+    master == P.PROTO_MAIL_IMAPS;
+}
+
+function defaultCategory(master: u32, app: u32): u32 {
+  if (app != 0 && !keepsMasterCategory(master)) return P.protoCategory(app);
+  return P.protoCategory(master);
+}
+
+/** Dissection is over without a protocol: guess from the ports, then from the server address. */
+export function guessUndetected(rec: usize): void {
+  if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DETECTED) != 0) return;
+  const byPort = guessProtoByPorts(<u32>load<u8>(rec + FLOW_L4_PROTO), <u32>load<u16>(rec + FLOW_CLI_PORT), <u32>load<u16>(rec + FLOW_SRV_PORT));
+  if (byPort != 0) {
+    store<u16>(rec + FLOW_MASTER_PROTO, <u16>byPort);
+    store<u8>(rec + FLOW_CONFIDENCE, CONF_MATCH_BY_PORT);
+    store<u16>(rec + FLOW_CATEGORY, <u16>P.protoCategory(byPort));
+    return;
+  }
+  const byIp = <u32>load<u16>(rec + FLOW_IP_PROTO);
+  if (byIp != 0) {
+    store<u16>(rec + FLOW_MASTER_PROTO, <u16>byIp);
+    store<u8>(rec + FLOW_CONFIDENCE, CONF_MATCH_BY_IP);
+    store<u16>(rec + FLOW_CATEGORY, <u16>P.protoCategory(byIp));
+  }
+}
+
+@inline export function setRisk(rec: usize, risk: u32): void {
+  store<u64>(rec + FLOW_RISKS, load<u64>(rec + FLOW_RISKS) | (<u64>1 << risk));
+}

@@ -1,0 +1,112 @@
+// The application-layer part of a flow object: protocol pair, category, breed, confidence,
+// risks and the dissected metadata, under ntopng's Flow::lua key names (ntopng-notes §2).
+// Reads the record's L7 fields and its metadata block (core-as/dissect/meta.ts).
+import {
+  breedName, categoryName, protocolBreed, protocolIsEncrypted, protocolPairName, riskName, riskScore,
+} from './ndpi/tables.ts';
+
+/** nDPI's printed confidence names, by the core's CONF_* values (core-as/flow/record.ts). */
+const CONFIDENCE_NAMES = ['Unknown', 'Match by port', 'Match by IP', 'DPI'];
+
+/** Metadata string fields (META_STR_*) -> flow object key. */
+const STRING_KEYS: Record<string, string> = {
+  HOST: 'host_server_name',
+  INFO: 'info',
+  URL: 'protos.http.last_url',
+  HTTP_METHOD: 'protos.http.last_method',
+  USER_AGENT: 'protos.http.last_user_agent',
+  HTTP_SERVER: 'protos.http.last_server',
+  CONTENT_TYPE: 'protos.http.last_content_type',
+  REQ_CONTENT_TYPE: 'protos.http.last_req_content_type',
+  TLS_ALPN: 'protos.tls.client_alpn',
+  TLS_VERSIONS: 'protos.tls.client_tls_supported_versions',
+  JA3C: 'protos.tls.ja3.client_hash',
+  JA3S: 'protos.tls.ja3.server_hash',
+  JA4: 'protos.tls.ja4.client_hash',
+  TLS_ISSUER: 'protos.tls.issuerDN',
+  TLS_SUBJECT: 'protos.tls.subjectDN',
+  TLS_SERVER_NAMES: 'protos.tls.server_names',
+  TLS_NEGOTIATED_ALPN: 'protos.tls.negotiated_alpn',
+  SSH_CLIENT: 'protos.ssh.client_signature',
+  SSH_SERVER: 'protos.ssh.server_signature',
+  HASSH_C: 'protos.ssh.hassh.client_hash',
+  HASSH_S: 'protos.ssh.hassh.server_hash',
+  RISK_INFO: 'risk_info',
+  DHCP_FINGERPRINT: 'protos.dhcp.fingerprint',
+  DHCP_CLASS: 'protos.dhcp.class_ident',
+  BT_HASH: 'bittorrent_hash',
+};
+
+export interface L7Layout {
+  off: Record<string, number>;
+  /** META_STR_* ids and META_NUM_* ids by name. */
+  strings: Array<[name: string, id: number]>;
+  numbers: Record<string, number>;
+  stringsAt: number;
+  numbersAt: number;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+export function readL7(memory: ArrayBuffer, rec: number, layout: L7Layout, flow: Record<string, unknown>, l4Proto: number): void {
+  const { off } = layout;
+  const view = new DataView(memory, rec, 256);
+  const master = view.getUint16(off.MASTER_PROTO, true);
+  const app = view.getUint16(off.APP_PROTO, true);
+  // nDPI's convention: a single protocol is the app, with master 0 ("[proto: 5/DNS]").
+  const [masterId, appId] = app === 0 ? [0, master] : [master, app];
+  const category = view.getUint16(off.CATEGORY, true);
+  const main = masterId !== 0 ? masterId : appId;
+  flow['proto.ndpi'] = protocolPairName(masterId, appId);
+  flow['proto.master_ndpi_id'] = masterId;
+  flow['proto.ndpi_id'] = appId;
+  flow['proto.ndpi_cat'] = categoryName(category);
+  flow['proto.ndpi_cat_id'] = category;
+  flow['proto.ndpi_breed'] = breedName(protocolBreed(appId));
+  flow['proto.is_encrypted'] = protocolIsEncrypted(main);
+  flow['proto.ndpi_confidence'] = CONFIDENCE_NAMES[view.getUint8(off.CONFIDENCE)] ?? 'Unknown';
+  flow['proto.ip_ndpi_id'] = view.getUint16(off.IP_PROTO, true);
+  const riskLow = view.getUint32(off.RISKS, true);
+  const riskHigh = view.getUint32(off.RISKS + 4, true);
+  const risks: number[] = [];
+  for (let id = 0; id < 64; id++) if ((id < 32 ? riskLow >>> id : riskHigh >>> (id - 32)) & 1) risks.push(id);
+  flow.flow_risk = risks;
+  flow.flow_risk_names = risks.map(riskName);
+  flow.flow_risk_score = risks.reduce((sum, id) => sum + riskScore(id), 0);
+
+  const block = view.getUint32(off.META_BLOCK, true);
+  if (block === 0) return;
+  const blockView = new DataView(memory, block);
+  const bytes = new Uint8Array(memory);
+  for (const [name, id] of layout.strings) {
+    const slot = layout.stringsAt + id * 4;
+    const length = blockView.getUint16(slot + 2, true);
+    if (length === 0) continue;
+    const start = block + blockView.getUint16(slot, true);
+    const key = STRING_KEYS[name] ?? `meta.${name.toLowerCase()}`;
+    flow[key] = decoder.decode(bytes.subarray(start, start + length));
+  }
+  const number = (name: string) => blockView.getUint32(layout.numbersAt + layout.numbers[name] * 4, true);
+  if (flow.host_server_name !== undefined && (master === 5 || master === 8 || master === 154)) {
+    // DNS, mDNS, LLMNR: ntopng's protos.dns.* view of the same facts.
+    flow['protos.dns.last_query'] = flow.host_server_name;
+    flow['protos.dns.last_query_type'] = number('DNS_QUERY_TYPE');
+    const rcode = number('DNS_RCODE');
+    if (rcode !== 0) flow['protos.dns.last_return_code'] = rcode - 1;
+    if (number('DNS_INVALID_CHARS') !== 0) flow['protos.dns.invalid_chars_in_query'] = true;
+    if (flow.info !== undefined) flow['protos.dns.last_answer'] = flow.info;
+  }
+  const status = number('HTTP_STATUS');
+  if (status !== 0) flow['protos.http.last_return_code'] = status;
+  const tlsVersion = number('TLS_VERSION');
+  if (tlsVersion !== 0) flow['protos.tls_version'] = tlsVersion;
+  const cipher = number('TLS_CIPHER');
+  if (cipher !== 0) flow['protos.tls.cipher'] = cipher;
+  const quicVersion = number('QUIC_VERSION');
+  if (quicVersion !== 0) flow['protos.quic.version'] = quicVersion >>> 0;
+  const notBefore = number('CERT_NOT_BEFORE');
+  if (notBefore !== 0) flow['protos.tls.notBefore'] = notBefore;
+  const notAfter = number('CERT_NOT_AFTER');
+  if (notAfter !== 0) flow['protos.tls.notAfter'] = notAfter;
+  void l4Proto;
+}
