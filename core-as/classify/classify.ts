@@ -11,10 +11,12 @@ import {
 import { META_STR_HOST, metaStringLen, metaStringPtr } from "../dissect/meta";
 import { hostMatchCategory, hostMatchProto, matchHost } from "./host_match";
 import { matchIpv4, matchIpv6 } from "./ip_match";
-import { guessProtoByPorts } from "./port_guess";
+import { guessProtoByPorts, protoHasDefaultPort, protoUsesPort } from "./port_guess";
+import { RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT, RISK_UNIDIRECTIONAL_TRAFFIC, RISK_UNSAFE_PROTOCOL } from "./generated/risks";
 import * as P from "./generated/protocols";
 import {
   IPPROTO_ESP, IPPROTO_GRE, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_IPIP, IPPROTO_SCTP,
+  IPPROTO_TCP, IPPROTO_UDP,
 } from "../wire/transport";
 
 const IPPROTO_EGP: u32 = 8;
@@ -117,4 +119,50 @@ export function guessUndetected(rec: usize): void {
 
 @inline export function setRisk(rec: usize, risk: u32): void {
   store<u64>(rec + FLOW_RISKS, load<u64>(rec + FLOW_RISKS) | (<u64>1 << risk));
+}
+
+// --- Flow-level risks, decided when the flow ends -------------------------------------------
+
+/** Protocols that only ever send one way (exports, logs, streams): no unidirectional risk. */
+function isOneWayByNature(proto: u32): bool {
+  return proto == P.PROTO_SYSLOG || proto == P.PROTO_COLLECTD || proto == P.PROTO_NETFLOW ||
+    proto == P.PROTO_SFLOW || proto == P.PROTO_RTP || proto == P.PROTO_CPHA ||
+    proto == P.PROTO_RIPE_ATLAS || proto == P.PROTO_SONOS;
+}
+
+/** Multicast (224/4, ff00::/8) or broadcast (255.255.255.255, or a .255 directed broadcast). */
+function isGroupAddress(addr: usize, version: u32): bool {
+  if (version == 6) return load<u8>(addr) == 0xff;
+  const first = <u32>load<u8>(addr);
+  return (first & 0xf0) == 0xe0 || load<u8>(addr + 3) == 0xff;
+}
+
+/**
+ * The risks nDPI derives from the flow as a whole rather than from one protocol's payload:
+ * unidirectional traffic to a unicast address, a protocol whose breed is unsafe or worse, and
+ * a protocol found by dissection on none of its default ports.
+ */
+export function setFlowRisks(rec: usize, s2cPackets: u64, srvAddr: usize, ipVersion: u32): void {
+  const master = <u32>load<u16>(rec + FLOW_MASTER_PROTO);
+  const app = <u32>load<u16>(rec + FLOW_APP_PROTO);
+  if (s2cPackets == 0 && !isGroupAddress(srvAddr, ipVersion) && !isOneWayByNature(master) && !isOneWayByNature(app)) {
+    setRisk(rec, RISK_UNIDIRECTIONAL_TRAFFIC);
+  }
+  const breed = P.protoBreed(app != 0 ? app : master);
+  if (breed == P.BREED_UNSAFE || breed == P.BREED_POTENTIALLY_DANGEROUS || breed == P.BREED_DANGEROUS) {
+    setRisk(rec, RISK_UNSAFE_PROTOCOL);
+  }
+  if (load<u8>(rec + FLOW_CONFIDENCE) == CONF_DPI && master != 0 && !onDefaultPort(rec, master)) {
+    setRisk(rec, RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT);
+  }
+}
+
+/** True when the protocol has no default port for the flow's transport, or one end uses one. */
+function onDefaultPort(rec: usize, proto: u32): bool {
+  const l4 = <u32>load<u8>(rec + FLOW_L4_PROTO);
+  if (l4 != IPPROTO_TCP && l4 != IPPROTO_UDP) return true;
+  if (!protoHasDefaultPort(proto, l4)) return true;
+  const cli = <u32>load<u16>(rec + FLOW_CLI_PORT);
+  const srv = <u32>load<u16>(rec + FLOW_SRV_PORT);
+  return protoUsesPort(proto, l4, cli) || protoUsesPort(proto, l4, srv);
 }

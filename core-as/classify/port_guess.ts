@@ -51,3 +51,16 @@ export function guessProtoByPorts(l4: u32, srcPort: u32, dstPort: u32): u32 {
   }
   return 0;
 }
+
+/** Does the protocol have any default port on this transport? (A scan of ~130 entries, once per flow.) */
+export function protoHasDefaultPort(proto: u32, l4: u32): bool {
+  const protos = l4 == IPPROTO_TCP ? TCP_PORT_PROTOS : UDP_PORT_PROTOS;
+  const count = l4 == IPPROTO_TCP ? TCP_PORT_COUNT : UDP_PORT_COUNT;
+  for (let i: u32 = 0; i < count; i++) if (<u32>load<u16>(protos + (<usize>i << 1)) == proto) return true;
+  return false;
+}
+
+/** Is `port` a default port of `proto`? (Where two protocols share a port, the table keeps one.) */
+export function protoUsesPort(proto: u32, l4: u32, port: u32): bool {
+  return (l4 == IPPROTO_TCP ? protoByTcpPort(port) : protoByUdpPort(port)) == proto;
+}

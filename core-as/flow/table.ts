@@ -7,12 +7,12 @@
 import * as info from "../decode/packet_info";
 import { KEY_CLIENT_TO_SERVER, KEY_NO_MATCH, matchPacket, packetKeyHash, writeKey } from "./key";
 import {
-  FLOW_C2S_BYTES, FLOW_C2S_GOODPUT, FLOW_C2S_PACKETS, FLOW_C2S_TCP_FLAGS, FLOW_DIRECTION_STRIDE,
+  FLOW_C2S_BYTES, FLOW_C2S_GOODPUT, FLOW_S2C_PACKETS, FLOW_SRV_ADDR, FLOW_C2S_PACKETS, FLOW_C2S_TCP_FLAGS, FLOW_DIRECTION_STRIDE,
   FLOW_FIRST_SEEN, FLOW_IP_VERSION, FLOW_KEY_HASH, FLOW_LAST_SEEN, FLOW_NEXT_LINK, FLOW_PREV_ACTIVE, FLOW_RECORD_SIZE,
   FLOW_SERIAL, FLOW_STATE, FLOW_TCP_HANDSHAKE, FLOW_TUNNEL, STATE_ACTIVE, STATE_ENDED, STATE_FREE,
 } from "./record";
 import { updateHandshake } from "./tcp_state";
-import { classifyNewFlow } from "../classify/classify";
+import { classifyNewFlow, setFlowRisks } from "../classify/classify";
 import { finishDissection } from "../dissect/dispatch";
 import { retireBlock } from "../dissect/meta";
 import { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, EVENT_HEADROOM, emitEvent, eventSpace } from "./events";
@@ -231,6 +231,7 @@ export function endFlow(id: u32, keepRecord: bool): void {
   unindex(id);
   unlinkActive(rec);
   finishDissection(rec); // an undecided flow gets its guesses before it is reported
+  setFlowRisks(rec, load<u64>(rec + FLOW_S2C_PACKETS), rec + FLOW_SRV_ADDR, <u32>load<u8>(rec + FLOW_IP_VERSION));
   activeFlows--;
   bump(STAT_FLOWS_PURGED);
   setStat(STAT_FLOWS_ACTIVE, activeFlows);
