@@ -40,11 +40,13 @@ export function toTable(flows: FlowInfo[], stats: EngineStats): string {
     endpoint(f['srv.ip'], f['srv.port']),
     f.vlan ? String(f.vlan) : '',
     f.tunnel,
+    f['proto.ndpi'],
+    f.host_server_name ?? '',
     `${f['cli2srv.packets']}/${f['cli2srv.bytes']}`,
     `${f['srv2cli.packets']}/${f['srv2cli.bytes']}`,
     f.duration.toFixed(2),
   ]);
-  const header = ['#', 'L4', 'client', '', 'server', 'vlan', 'tunnel', 'c2s pkts/bytes', 's2c pkts/bytes', 'sec'];
+  const header = ['#', 'L4', 'client', '', 'server', 'vlan', 'tunnel', 'application', 'host', 'c2s pkts/bytes', 's2c pkts/bytes', 'sec'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
   return [line(header), ...rows.map(line), '', summary(stats)].join('\n') + '\n';
