@@ -6,12 +6,13 @@
 // path never builds flow objects (no engine.flows()): what is measured is framing, decoding and
 // flow-table work, plus the one copy per chunk into wasm memory. See bench/README.md.
 import { closeSync, existsSync, openSync, read, readFileSync, readSync, createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHUNK_SIZE, createEngine } from '../adapters/node/engine.ts';
-import type { Engine } from '../runtime/engine.ts';
+import { Engine } from '../runtime/engine.ts';
 
-const USAGE = `usage: npm run bench -- [FILE] [--max-flows N] [--idle-timeout S] [--io overlap|read|stream]
+const USAGE = `usage: npm run bench -- [FILE] [--max-flows N] [--idle-timeout S] [--io overlap|read|stream] [--wasm CORE]
   FILE            pcap or pcapng capture (default: build/sample.pcap when it exists)
   --max-flows N   flow table capacity (default: the engine's)
   --idle-timeout S  purge flows idle for S seconds of packet time (default 0: never)
@@ -19,10 +20,13 @@ const USAGE = `usage: npm run bench -- [FILE] [--max-flows N] [--idle-timeout S]
                   engine works on the current chunk (default: the fastest measured)
   --io read       readSync loop into one reused 1 MiB buffer
   --io stream     fs.createReadStream with a 1 MiB highWaterMark (a new Buffer per chunk)
+  --wasm CORE     another build of the core (A/B a change; it must match runtime/'s ABI)
+                  instead of build/flowscope.wasm
 Prints one JSON line: {file, packets, bytes, fileBytes, flows, seconds, packetsPerSec,
-gbitPerSec, peakRssBytes, rssPerFlowBytes, baselineRssBytes, io, nodeVersion}.`;
+gbitPerSec, peakRssBytes, rssPerFlowBytes, baselineRssBytes, io, wasm, nodeVersion}.`;
 
 const SAMPLE = fileURLToPath(new URL('../build/sample.pcap', import.meta.url));
+const DEFAULT_WASM = fileURLToPath(new URL('../build/flowscope.wasm', import.meta.url));
 
 type IoMode = 'read' | 'overlap' | 'stream';
 
@@ -31,6 +35,7 @@ interface Args {
   maxFlows?: number;
   idleTimeoutSec?: number;
   io: IoMode;
+  wasm?: string;
 }
 
 function usage(message?: string): never {
@@ -44,6 +49,7 @@ function parseArgs(argv: string[]): Args {
   let maxFlows: number | undefined;
   let idleTimeoutSec: number | undefined;
   let io: IoMode = 'overlap';
+  let wasm: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${arg} needs a value`));
@@ -57,6 +63,8 @@ function parseArgs(argv: string[]): Args {
       const mode = value();
       if (mode !== 'read' && mode !== 'overlap' && mode !== 'stream') usage('--io wants overlap, read or stream');
       io = mode;
+    } else if (arg === '--wasm') {
+      wasm = value();
     } else if (arg === '-h' || arg === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -72,7 +80,7 @@ function parseArgs(argv: string[]): Args {
     if (!existsSync(SAMPLE)) usage('no FILE given and build/sample.pcap does not exist (npm run build:sample)');
     file = SAMPLE;
   }
-  return { file, maxFlows, idleTimeoutSec, io };
+  return { file, maxFlows, idleTimeoutSec, io, wasm };
 }
 
 /** Peak resident set size as sampled after every chunk. */
@@ -157,7 +165,10 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${args.file}: no such file\n`);
     process.exit(1);
   }
-  const engine = await createEngine({ maxFlows: args.maxFlows, idleTimeoutSec: args.idleTimeoutSec });
+  const options = { maxFlows: args.maxFlows, idleTimeoutSec: args.idleTimeoutSec };
+  // Which build is measured (first 12 hex digits of its sha256), read just before it is loaded.
+  const wasmHash = createHash('sha256').update(readFileSync(args.wasm ?? DEFAULT_WASM)).digest('hex').slice(0, 12);
+  const engine = args.wasm === undefined ? await createEngine(options) : await Engine.create(readFileSync(args.wasm), options);
   const rss = new RssSampler();
   const baselineRssBytes = process.memoryUsage.rss();
   rss.sample();
@@ -189,6 +200,7 @@ async function main(): Promise<void> {
     rssPerFlowBytes: flows > 0 ? Math.round((peakRssBytes - baselineRssBytes) / flows) : null,
     baselineRssBytes,
     io: args.io,
+    wasm: wasmHash,
     nodeVersion: process.version,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
