@@ -88,6 +88,17 @@ export function applyHostName(rec: usize): void {
   store<u16>(rec + FLOW_CATEGORY, <u16>(keepsMasterCategory(master) ? P.protoCategory(master) : hostMatchCategory(match)));
 }
 
+/**
+ * A dissector identified the application from other evidence than the host name (e.g. the TLS
+ * certificate's subject): it goes on top of the master with its default category.
+ */
+export function setApplication(rec: usize, app: u32): void {
+  const master = <u32>load<u16>(rec + FLOW_MASTER_PROTO);
+  if (app == master) return;
+  store<u16>(rec + FLOW_APP_PROTO, <u16>app);
+  store<u16>(rec + FLOW_CATEGORY, <u16>defaultCategory(master, app));
+}
+
 function keepsMasterCategory(master: u32): bool {
   return master == P.PROTO_DNS || master == P.PROTO_MAIL_POP || master == P.PROTO_MAIL_SMTP ||
     master == P.PROTO_MAIL_IMAP || master == P.PROTO_MAIL_POPS || master == P.PROTO_MAIL_SMTPS ||

@@ -35,7 +35,7 @@ import {
 } from "../wire/ipv6";
 import {
   IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, TCP_MIN_HEADER_LEN,
-  UDP_HEADER_LEN, UDP_LENGTH, dstPortOf, srcPortOf, tcpFlagsOf, tcpHeaderLen,
+  UDP_HEADER_LEN, UDP_LENGTH, dstPortOf, srcPortOf, tcpFlagsOf, tcpHeaderLen, tcpSeqOf,
 } from "../wire/transport";
 import {
   CAPWAP_DATA_PORT, CAPWAP_MIN_HEADER_LEN, CAPWAP_WBID_IEEE80211, ERSPAN_II_HEADER_LEN,
@@ -249,6 +249,7 @@ function decodeTransport(proto: u32, p: usize, end: usize): i32 {
     let headerLen = tcpHeaderLen(p);
     if (headerLen < TCP_MIN_HEADER_LEN) headerLen = TCP_MIN_HEADER_LEN;
     info.setL4(proto, srcPortOf(p), dstPortOf(p), tcpFlagsOf(p));
+    info.setTcpSeq(tcpSeqOf(p));
     const payload = p + headerLen;
     info.setPayload(payload, payload < end ? <u32>(end - payload) : 0);
     return DECODED;

@@ -8,7 +8,7 @@ import {
 import { IPPROTO_TCP, IPPROTO_UDP } from "../wire/transport";
 import { guessUndetected } from "../classify/classify";
 import { R_DONE, R_MATCH, R_NO } from "./result";
-import { DISSECTOR_COUNT, ON_TCP, ON_UDP, dissectorTransports, runDissector } from "./registry";
+import { DISSECTOR_COUNT, ON_TCP, ON_UDP, dissectorTransports, releaseDissector, runDissector } from "./registry";
 
 export const MAX_DPI_PACKETS: u32 = 32;
 
@@ -45,5 +45,6 @@ export function inspectPacket(rec: usize, fromClient: bool): void {
 /** No more dissection for this flow; an undecided one gets nDPI's guesses. */
 export function finishDissection(rec: usize): void {
   store<u8>(rec + FLOW_L7_FLAGS, load<u8>(rec + FLOW_L7_FLAGS) | L7_DONE);
+  releaseDissector(<u32>load<u8>(rec + FLOW_DISSECTOR), rec);
   guessUndetected(rec);
 }

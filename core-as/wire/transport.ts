@@ -1,6 +1,6 @@
 // Transport headers the flow key needs: TCP (RFC 9293 §3.1), UDP (RFC 768), SCTP (RFC 9260 §3.1).
 // ICMP (RFC 792) and ICMPv6 (RFC 4443) flows are keyed without ports, as nDPI does.
-import { be16 } from "../util/bytes";
+import { be16, be32 } from "../util/bytes";
 
 export const IPPROTO_ICMP: u32 = 1;
 export const IPPROTO_IGMP: u32 = 2;
@@ -16,6 +16,7 @@ export const IPPROTO_SCTP: u32 = 132;
 export const PORT_SRC: usize = 0;
 export const PORT_DST: usize = 2;
 
+export const TCP_SEQ: usize = 4;
 export const TCP_DATA_OFFSET: usize = 12;
 export const TCP_FLAGS: usize = 13;
 export const TCP_MIN_HEADER_LEN: usize = 20;
@@ -32,3 +33,4 @@ export const UDP_HEADER_LEN: usize = 8;
 @inline export function dstPortOf(l4: usize): u32 { return be16(l4 + PORT_DST); }
 @inline export function tcpHeaderLen(l4: usize): usize { return <usize>(load<u8>(l4 + TCP_DATA_OFFSET) >> 4) << 2; }
 @inline export function tcpFlagsOf(l4: usize): u32 { return <u32>load<u8>(l4 + TCP_FLAGS); }
+@inline export function tcpSeqOf(l4: usize): u32 { return be32(l4 + TCP_SEQ); }
