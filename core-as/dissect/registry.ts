@@ -4,12 +4,28 @@
 import { R_NO } from "./result";
 import { dissectDns } from "./dns";
 import { dissectTls, releaseTls } from "./tls";
+import { dissectSlp } from "./slp";
+import { dissectSip } from "./sip";
+import { dissectNetbios } from "./netbios";
+import { dissectDhcp } from "./dhcp";
+import { dissectDhcpv6 } from "./dhcpv6";
+import { dissectNtp } from "./ntp";
+import { dissectSnmp } from "./snmp";
+import { dissectSyslog } from "./syslog";
 
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
 export const DISSECTOR_TLS: u32 = 2;
+export const DISSECTOR_SLP: u32 = 10;
+export const DISSECTOR_SIP: u32 = 13;
+export const DISSECTOR_NETBIOS: u32 = 14;
+export const DISSECTOR_DHCP: u32 = 15;
+export const DISSECTOR_DHCPV6: u32 = 16;
+export const DISSECTOR_NTP: u32 = 17;
+export const DISSECTOR_SNMP: u32 = 18;
+export const DISSECTOR_SYSLOG: u32 = 19;
 /** One past the highest id. */
-export const DISSECTOR_COUNT: u32 = 3;
+export const DISSECTOR_COUNT: u32 = 21;
 
 export const ON_TCP: u32 = 1;
 export const ON_UDP: u32 = 2;
@@ -18,6 +34,14 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
   switch (id) {
     case DISSECTOR_DNS: return dissectDns(rec, fromClient);
     case DISSECTOR_TLS: return dissectTls(rec, fromClient);
+    case DISSECTOR_SLP: return dissectSlp(rec, fromClient);
+    case DISSECTOR_SIP: return dissectSip(rec, fromClient);
+    case DISSECTOR_NETBIOS: return dissectNetbios(rec, fromClient);
+    case DISSECTOR_DHCP: return dissectDhcp(rec, fromClient);
+    case DISSECTOR_DHCPV6: return dissectDhcpv6(rec, fromClient);
+    case DISSECTOR_NTP: return dissectNtp(rec, fromClient);
+    case DISSECTOR_SNMP: return dissectSnmp(rec, fromClient);
+    case DISSECTOR_SYSLOG: return dissectSyslog(rec, fromClient);
   }
   return R_NO;
 }
@@ -26,6 +50,14 @@ export function dissectorTransports(id: u32): u32 {
   switch (id) {
     case DISSECTOR_DNS: return ON_TCP | ON_UDP;
     case DISSECTOR_TLS: return ON_TCP;
+    case DISSECTOR_SLP: return ON_TCP | ON_UDP;
+    case DISSECTOR_SIP: return ON_TCP | ON_UDP;
+    case DISSECTOR_NETBIOS: return ON_TCP | ON_UDP;
+    case DISSECTOR_DHCP: return ON_UDP;
+    case DISSECTOR_DHCPV6: return ON_UDP;
+    case DISSECTOR_NTP: return ON_UDP;
+    case DISSECTOR_SNMP: return ON_UDP;
+    case DISSECTOR_SYSLOG: return ON_TCP | ON_UDP;
   }
   return 0;
 }

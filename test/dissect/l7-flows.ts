@@ -1,0 +1,60 @@
+// Builds one UDP or TCP conversation from application payloads and runs it through the engine,
+// for the dissector unit tests: the client 10.0.0.1 (or fe80::1) talks to 10.0.0.2 (fe80::2),
+// frames 1 ms apart; TCP conversations open with a three-way handshake (RFC 9293 §3.5).
+import {
+  ETH, IPPROTO, LINKTYPE, TCP_FLAG, ethernet, ipv4, ipv6, tcp, udp, type Bytes,
+} from '../core/bytes.ts';
+import { onlyFlow, runFrames } from '../core/run.ts';
+import type { FlowInfo } from '../../runtime/types.ts';
+
+/** A payload from the client, or `{ reply }` from the server. */
+export type Turn = Bytes | { reply: Bytes };
+
+export interface ConversationOptions {
+  ipv6?: boolean;
+  client?: string;
+  server?: string;
+}
+
+function ipFrame(o: ConversationOptions, fromClient: boolean, protocol: number, payload: Bytes): Bytes {
+  const cli = o.client ?? (o.ipv6 ? 'fe80::1' : '10.0.0.1');
+  const srv = o.server ?? (o.ipv6 ? 'fe80::2' : '10.0.0.2');
+  const [src, dst] = fromClient ? [cli, srv] : [srv, cli];
+  return o.ipv6
+    ? ethernet(ETH.IPV6, ipv6({ src, dst, nextHeader: protocol, payload }))
+    : ethernet(ETH.IPV4, ipv4({ src, dst, protocol, payload }));
+}
+
+const isReply = (t: Turn): t is { reply: Bytes } => !(t instanceof Uint8Array);
+
+export async function udpConversation(cport: number, sport: number, turns: Turn[], o: ConversationOptions = {}): Promise<FlowInfo> {
+  const frames = turns.map((t) => isReply(t)
+    ? ipFrame(o, false, IPPROTO.UDP, udp({ sport, dport: cport, payload: t.reply }))
+    : ipFrame(o, true, IPPROTO.UDP, udp({ sport: cport, dport: sport, payload: t })));
+  return onlyFlow(await runFrames(LINKTYPE.ETHERNET, frames));
+}
+
+export async function tcpConversation(cport: number, sport: number, turns: Turn[], o: ConversationOptions = {}): Promise<FlowInfo> {
+  let cseq = 1000;
+  let sseq = 5000;
+  const frames = [
+    ipFrame(o, true, IPPROTO.TCP, tcp({ sport: cport, dport: sport, seq: cseq++, flags: TCP_FLAG.SYN })),
+    ipFrame(o, false, IPPROTO.TCP, tcp({ sport, dport: cport, seq: sseq++, ack: cseq, flags: TCP_FLAG.SYN | TCP_FLAG.ACK })),
+    ipFrame(o, true, IPPROTO.TCP, tcp({ sport: cport, dport: sport, seq: cseq, ack: sseq, flags: TCP_FLAG.ACK })),
+  ];
+  for (const t of turns) {
+    if (isReply(t)) {
+      frames.push(ipFrame(o, false, IPPROTO.TCP, tcp({ sport, dport: cport, seq: sseq, ack: cseq, flags: TCP_FLAG.ACK | TCP_FLAG.PSH, payload: t.reply })));
+      sseq += t.reply.length;
+    } else {
+      frames.push(ipFrame(o, true, IPPROTO.TCP, tcp({ sport: cport, dport: sport, seq: cseq, ack: sseq, flags: TCP_FLAG.ACK | TCP_FLAG.PSH, payload: t })));
+      cseq += t.length;
+    }
+  }
+  return onlyFlow(await runFrames(LINKTYPE.ETHERNET, frames));
+}
+
+/** The flow's classification as nDPI prints it, and its confidence. */
+export function proto(f: FlowInfo): string {
+  return `${f['proto.ndpi']} [${f['proto.ndpi_confidence']}]`;
+}
