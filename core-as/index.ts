@@ -14,7 +14,7 @@ export * from "./stats";
 export * from "./flow/record";
 export { META_NUMBERS_AT, META_STRINGS_AT } from "./dissect/meta";
 export * from "./dissect/meta_fields";
-export { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, EVENT_SIZE, EVENT_RECORD, eventsPtr, eventCount } from "./flow/events";
+export { EVENT_FLOW_CREATED, EVENT_FLOW_DETECTED, EVENT_FLOW_ENDED, EVENT_SIZE, EVENT_RECORD, eventsPtr, eventCount } from "./flow/events";
 export { FORMAT_UNKNOWN, FORMAT_PCAP, FORMAT_PCAPNG, FORMAT_INVALID, captureFormat, captureFirstWord, linkTypesPtr, linkTypesCount } from "./capture/reader";
 export { flowHighWater, flowCount } from "./flow/table";
 export {

@@ -29,7 +29,7 @@ export function processFrame(linkType: u32, frame: usize, capturedLen: u32, wire
       bump(SKIP_FLOW_TABLE_FULL);
     } else {
       accountPacket(id, tsUs, capturedLen);
-      inspectPacket(recordPtr(id), lastFromClient);
+      inspectPacket(id, recordPtr(id), lastFromClient);
       bump(STAT_PACKETS_IN_FLOWS);
       if (info.tunnel != info.TUNNEL_NONE) bump(STAT_TUNNELLED_PACKETS);
     }

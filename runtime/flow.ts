@@ -46,6 +46,7 @@ export class FlowReader {
   readonly #stateFree: number;
   readonly #twhDone: number;
   readonly #eventCreated: number;
+  readonly #eventDetected: number;
   readonly #eventSize: number;
   readonly #eventRecord: number;
   readonly #l7: L7Layout;
@@ -78,6 +79,7 @@ export class FlowReader {
     this.#stateFree = Number((core.STATE_FREE as Global).value);
     this.#twhDone = Number((core.TWH_DONE as Global).value);
     this.#eventCreated = Number((core.EVENT_FLOW_CREATED as Global).value);
+    this.#eventDetected = Number((core.EVENT_FLOW_DETECTED as Global).value);
     this.#eventSize = Number((core.EVENT_SIZE as Global).value);
     this.#eventRecord = Number((core.EVENT_RECORD as Global).value);
   }
@@ -172,7 +174,8 @@ export class FlowReader {
     for (let i = 0; i < count; i++) {
       const entry = base + i * this.#eventSize;
       const view = new DataView(core.memory.buffer, entry, this.#eventRecord);
-      const kind = view.getUint32(0, true) === this.#eventCreated ? 'flow_created' : 'flow_ended';
+      const code = view.getUint32(0, true);
+      const kind = code === this.#eventCreated ? 'flow_created' : code === this.#eventDetected ? 'flow_detected' : 'flow_ended';
       const record = entry + this.#eventRecord;
       const serial = new DataView(core.memory.buffer, record + this.#off.SERIAL, 4).getUint32(0, true);
       yield { kind, flowId: view.getUint32(4, true), serial, flow: this.#readAt(record) };

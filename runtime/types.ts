@@ -116,7 +116,11 @@ export interface EngineStats {
   linkTypes: number[];
 }
 
-export type FlowEventKind = 'flow_created' | 'flow_ended';
+/**
+ * flow_created: first packet; flow_detected: dissection over (protocol known or given up), once
+ * per flow, ntopng's protocol-detected moment; flow_ended: idle timeout or end of input.
+ */
+export type FlowEventKind = 'flow_created' | 'flow_detected' | 'flow_ended';
 
 export interface FlowEvent {
   kind: FlowEventKind;

@@ -7,12 +7,13 @@ import {
 } from "../flow/record";
 import { IPPROTO_TCP, IPPROTO_UDP } from "../wire/transport";
 import { guessUndetected } from "../classify/classify";
+import { EVENT_FLOW_DETECTED, emitEvent } from "../flow/events";
 import { R_DONE, R_MATCH, R_NO } from "./result";
 import { DISSECTOR_COUNT, ON_TCP, ON_UDP, dissectorTransports, releaseDissector, runDissector } from "./registry";
 
 export const MAX_DPI_PACKETS: u32 = 32;
 
-export function inspectPacket(rec: usize, fromClient: bool): void {
+export function inspectPacket(id: u32, rec: usize, fromClient: bool): void {
   const flags = load<u8>(rec + FLOW_L7_FLAGS);
   if ((flags & L7_DONE) != 0 || info.payloadLen == 0) return;
   const dpiPackets = <u32>load<u8>(rec + FLOW_DPI_PACKETS) + 1;
@@ -20,7 +21,7 @@ export function inspectPacket(rec: usize, fromClient: bool): void {
   const owner = <u32>load<u8>(rec + FLOW_DISSECTOR);
   if (owner != 0) {
     const result = runDissector(owner, rec, fromClient);
-    if (result == R_DONE || result == R_NO || dpiPackets >= MAX_DPI_PACKETS) finishDissection(rec);
+    if (result == R_DONE || result == R_NO || dpiPackets >= MAX_DPI_PACKETS) finishDissection(id, rec);
     return;
   }
   const transport = info.l4Proto == IPPROTO_TCP ? ON_TCP : info.l4Proto == IPPROTO_UDP ? ON_UDP : 0;
@@ -34,17 +35,22 @@ export function inspectPacket(rec: usize, fromClient: bool): void {
     if (result == R_MATCH || result == R_DONE) {
       store<u8>(rec + FLOW_DISSECTOR, <u8>id);
       store<u64>(rec + FLOW_EXCLUDED, excluded);
-      if (result == R_DONE) finishDissection(rec);
+      if (result == R_DONE) finishDissection(id, rec);
       return;
     }
   }
   store<u64>(rec + FLOW_EXCLUDED, excluded);
-  if (candidates == 0 || dpiPackets >= MAX_DPI_PACKETS) finishDissection(rec);
+  if (candidates == 0 || dpiPackets >= MAX_DPI_PACKETS) finishDissection(id, rec);
 }
 
-/** No more dissection for this flow; an undecided one gets nDPI's guesses. */
-export function finishDissection(rec: usize): void {
+/**
+ * No more dissection for this flow; an undecided one gets nDPI's guesses. Emits the flow's
+ * flow_detected event (once): the moment ntopng runs its protocol-detected checks.
+ */
+export function finishDissection(id: u32, rec: usize): void {
+  if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DONE) != 0) return;
   store<u8>(rec + FLOW_L7_FLAGS, load<u8>(rec + FLOW_L7_FLAGS) | L7_DONE);
   releaseDissector(<u32>load<u8>(rec + FLOW_DISSECTOR), rec);
   guessUndetected(rec);
+  emitEvent(EVENT_FLOW_DETECTED, id, rec);
 }

@@ -9,12 +9,14 @@ import { STAT_EVENTS_LOST, bump } from "../stats";
 
 export const EVENT_FLOW_CREATED: u32 = 1;
 export const EVENT_FLOW_ENDED: u32 = 2;
+/** Dissection is over (protocol known, or given up): ntopng's protocol-detected moment. */
+export const EVENT_FLOW_DETECTED: u32 = 3;
 
 export const EVENT_RECORD: usize = 8;
 export const EVENT_SIZE: usize = EVENT_RECORD + FLOW_RECORD_SIZE;
 export const EVENT_CAPACITY: u32 = 1 << 13;
 /** Room one more capture record may need (one creation; idle sweeps check space themselves). */
-export const EVENT_HEADROOM: u32 = 4;
+export const EVENT_HEADROOM: u32 = 8;
 
 const ring: usize = heap.alloc(<usize>EVENT_CAPACITY * EVENT_SIZE);
 let count: u32 = 0;

@@ -10,12 +10,13 @@ import {
   FLOW_C2S_BYTES, FLOW_C2S_GOODPUT, FLOW_S2C_PACKETS, FLOW_SRV_ADDR, FLOW_C2S_PACKETS, FLOW_C2S_TCP_FLAGS, FLOW_DIRECTION_STRIDE,
   FLOW_FIRST_SEEN, FLOW_IP_VERSION, FLOW_KEY_HASH, FLOW_LAST_SEEN, FLOW_NEXT_LINK, FLOW_PREV_ACTIVE, FLOW_RECORD_SIZE,
   FLOW_SERIAL, FLOW_STATE, FLOW_TCP_HANDSHAKE, FLOW_TUNNEL, STATE_ACTIVE, STATE_ENDED, STATE_FREE,
+  FLOW_L7_FLAGS, L7_DONE,
 } from "./record";
 import { updateHandshake } from "./tcp_state";
 import { classifyNewFlow, setFlowRisks } from "../classify/classify";
 import { finishDissection } from "../dissect/dispatch";
 import { retireBlock } from "../dissect/meta";
-import { EVENT_FLOW_CREATED, EVENT_FLOW_ENDED, EVENT_HEADROOM, emitEvent, eventSpace } from "./events";
+import { EVENT_FLOW_CREATED, EVENT_FLOW_DETECTED, EVENT_FLOW_ENDED, EVENT_HEADROOM, emitEvent, eventSpace } from "./events";
 import {
   STAT_FLOWS_ACTIVE, STAT_FLOWS_CREATED, STAT_FLOWS_PURGED, bump, setStat,
 } from "../stats";
@@ -123,6 +124,8 @@ export function findOrCreate(tsUs: u64): u32 {
   bump(STAT_FLOWS_CREATED);
   setStat(STAT_FLOWS_ACTIVE, activeFlows);
   emitEvent(EVENT_FLOW_CREATED, id, rec);
+  // Flows named by their IP protocol (ICMP, ESP...) are decided at creation.
+  if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DONE) != 0) emitEvent(EVENT_FLOW_DETECTED, id, rec);
   if (activeFlows > (indexMask + 1) >> 1) growIndex();
   lastFromClient = true;
   return id;
@@ -230,7 +233,7 @@ export function endFlow(id: u32, keepRecord: bool): void {
   if (load<u8>(rec + FLOW_STATE) != STATE_ACTIVE) return;
   unindex(id);
   unlinkActive(rec);
-  finishDissection(rec); // an undecided flow gets its guesses before it is reported
+  finishDissection(id, rec); // an undecided flow gets its guesses (and its detected event) before it ends
   setFlowRisks(rec, load<u64>(rec + FLOW_S2C_PACKETS), rec + FLOW_SRV_ADDR, <u32>load<u8>(rec + FLOW_IP_VERSION));
   activeFlows--;
   bump(STAT_FLOWS_PURGED);

@@ -9,6 +9,9 @@ import {
 } from './bytes.ts';
 import { assertFlow, onlyFlow, run, runFrames, skippedOnly } from './run.ts';
 
+/** The created/ended sequence (flow_detected comes in between; its own test pins it down). */
+const lifecycle = (events: Array<{ kind: string }>) => events.map((e) => e.kind).filter((k) => k !== 'flow_detected');
+
 const udp4 = (src: string, sport: number, dst: string, dport: number, n = 10) =>
   ipv4({ src, dst, protocol: IPPROTO.UDP, payload: udp({ sport, dport, payload: pattern(n) }) });
 
@@ -73,7 +76,7 @@ test('events: one flow_created per flow as it appears, one flow_ended per flow a
   assert.equal(created.length, 3);
   assert.equal(new Set(created).size, 3);
   assert.deepEqual([...ended].sort(), [...created].sort());
-  assert.deepEqual(result.events.map((e) => e.kind), ['flow_created', 'flow_created', 'flow_created', 'flow_ended', 'flow_ended', 'flow_ended']);
+  assert.deepEqual(lifecycle(result.events), ['flow_created', 'flow_created', 'flow_created', 'flow_ended', 'flow_ended', 'flow_ended']);
   assert.deepEqual(result.ended.map((f) => f['cli.ip']).sort(), ['10.0.0.1', '10.0.0.3', '10.0.0.5']);
   assert.equal(result.stats.flowsPurged, 3);
   assert.equal(result.stats.activeFlows, 0);
@@ -150,4 +153,22 @@ test('ntopng.key is the same whichever side sent first', async () => {
   assert.equal(ba['cli.ip'], '10.2.2.2');
   assert.equal(ab['ntopng.key'], ba['ntopng.key']);
   assert.equal(ab['ntopng.key'], ntopngKey(ip4('10.1.1.1'), 1111, ip4('10.2.2.2'), 2222, 0, 17));
+});
+
+test('events: one flow_detected per flow, after its flow_created and before its flow_ended', async () => {
+  const frames = [];
+  for (let i = 0; i < 20; i++) {
+    frames.push(ipv4({ src: '10.1.0.1', dst: '10.1.0.2', protocol: IPPROTO.UDP, payload: udp({ sport: 5000 + i, dport: 7000, payload: pattern(12) }) }));
+  }
+  frames.push(ipv4({ src: '10.1.0.1', dst: '10.1.0.2', protocol: IPPROTO.ICMP, payload: pattern(16) }));
+  const result = await runFrames(LINKTYPE.RAW, frames);
+  const seen = new Map<number, string[]>();
+  for (const e of result.events) seen.set(e.serial, [...(seen.get(e.serial) ?? []), e.kind]);
+  assert.equal(seen.size, 21);
+  for (const kinds of seen.values()) assert.deepEqual(kinds, ['flow_created', 'flow_detected', 'flow_ended']);
+  // An ICMP flow is named by its IP protocol at creation: detected right after created.
+  const icmp = result.events.filter((e) => e.flow['proto.l4_id'] === 1).map((e) => e.kind);
+  assert.deepEqual(icmp, ['flow_created', 'flow_detected', 'flow_ended']);
+  const detected = result.events.find((e) => e.kind === 'flow_detected' && e.flow['proto.l4_id'] === 1);
+  assert.equal(detected?.flow['proto.ndpi'], 'ICMP');
 });
