@@ -35,6 +35,7 @@ const STRING_KEYS: Record<string, string> = {
   DHCP_FINGERPRINT: 'protos.dhcp.fingerprint',
   DHCP_CLASS: 'protos.dhcp.class_ident',
   BT_HASH: 'bittorrent_hash',
+  QUIC_VERSION: 'protos.quic.version_name',
 };
 
 export interface L7Layout {

@@ -27,6 +27,7 @@ export const META_STR_RISK_INFO: u32 = 21;
 export const META_STR_DHCP_FINGERPRINT: u32 = 22;
 export const META_STR_DHCP_CLASS: u32 = 23;
 export const META_STR_BT_HASH: u32 = 24;
+export const META_STR_QUIC_VERSION: u32 = 25;    // nDPI's name of the QUIC version (V-1, Draft-29, Q046...)
 export const META_STRINGS: u32 = 32;
 
 // Numeric fields.

@@ -3,6 +3,7 @@
 // To add one: a DISSECTOR_ id, a line in runDissector, and its transports in dissectorTransports.
 import { R_NO } from "./result";
 import { dissectDns } from "./dns";
+import { dissectQuic } from "./quic";
 import { dissectTls, releaseTls } from "./tls";
 import { dissectSlp } from "./slp";
 import { dissectSip } from "./sip";
@@ -16,6 +17,7 @@ import { dissectSyslog } from "./syslog";
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
 export const DISSECTOR_TLS: u32 = 2;
+export const DISSECTOR_QUIC: u32 = 3;
 export const DISSECTOR_SLP: u32 = 10;
 export const DISSECTOR_SIP: u32 = 13;
 export const DISSECTOR_NETBIOS: u32 = 14;
@@ -33,6 +35,7 @@ export const ON_UDP: u32 = 2;
 export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
   switch (id) {
     case DISSECTOR_DNS: return dissectDns(rec, fromClient);
+    case DISSECTOR_QUIC: return dissectQuic(rec, fromClient);
     case DISSECTOR_TLS: return dissectTls(rec, fromClient);
     case DISSECTOR_SLP: return dissectSlp(rec, fromClient);
     case DISSECTOR_SIP: return dissectSip(rec, fromClient);
@@ -49,6 +52,7 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
 export function dissectorTransports(id: u32): u32 {
   switch (id) {
     case DISSECTOR_DNS: return ON_TCP | ON_UDP;
+    case DISSECTOR_QUIC: return ON_UDP;
     case DISSECTOR_TLS: return ON_TCP;
     case DISSECTOR_SLP: return ON_TCP | ON_UDP;
     case DISSECTOR_SIP: return ON_TCP | ON_UDP;
