@@ -78,14 +78,23 @@ export function setDetected(rec: usize, master: u32, app: u32): void {
 export function applyHostName(rec: usize): void {
   const len = metaStringLen(rec, META_STR_HOST);
   if (len == 0) return;
-  const match = matchHost(metaStringPtr(rec, META_STR_HOST), len);
-  if (match == 0) return;
+  applyHostNameOf(rec, metaStringPtr(rec, META_STR_HOST), len);
+}
+
+/**
+ * The same for another name the dissector found (e.g. a TLS certificate's subjectAltName when
+ * the client sent no SNI). Returns true when the host list knew it.
+ */
+export function applyHostNameOf(rec: usize, namePtr: usize, nameLen: u32): bool {
+  const match = matchHost(namePtr, nameLen);
+  if (match == 0) return false;
   const master = <u32>load<u16>(rec + FLOW_MASTER_PROTO);
   const app = hostMatchProto(match);
-  if (app == master) return;
+  if (app == master) return true;
   store<u16>(rec + FLOW_APP_PROTO, <u16>app);
   // DNS and the mail protocols keep their own category (pcaps README, [cat:]).
   store<u16>(rec + FLOW_CATEGORY, <u16>(keepsMasterCategory(master) ? P.protoCategory(master) : hostMatchCategory(match)));
+  return true;
 }
 
 /**

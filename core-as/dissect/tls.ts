@@ -17,7 +17,8 @@
 //    8  4 srvNextSeq
 //   12  1 flags        F_* below
 //   13  1 lost         bit per direction: the stream is lost until a segment starts a record
-//   14  2 (reserved)
+//   14  1 shFrom       direction that sent the ServerHello + 1 (0 = none yet)
+//   15  1 (reserved)
 //   16  8 client record state: remaining body bytes (u16), record type (u8, 0 = reading a
 //         header), header bytes held (u8), up to 4 header bytes
 //   24  8 server record state
@@ -31,7 +32,7 @@ import {
 import { IPPROTO_TCP } from "../wire/transport";
 import {
   ALERT_BODY_LEN, ALERT_LEVEL_FATAL, CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC,
-  CT_HANDSHAKE, HS_CERTIFICATE, HS_CLIENT_HELLO, HS_HEADER_LEN, HS_SERVER_HELLO,
+  CT_HANDSHAKE, CT_HEARTBEAT, HS_CERTIFICATE, HS_CLIENT_HELLO, HS_HEADER_LEN, HS_SERVER_HELLO,
   HS_SERVER_HELLO_DONE, TLS_MAX_PLAINTEXT, TLS_RECORD_HEADER_LEN, VERSION_TLS12, be24,
   isPlausibleRecordHeader,
 } from "../wire/tls";
@@ -48,6 +49,7 @@ const ST_CTX: usize = 0;
 const ST_NEXT_SEQ: usize = 4;   // + 4 * direction
 const ST_FLAGS: usize = 12;
 const ST_LOST: usize = 13;
+const ST_SH_FROM: usize = 14;
 const ST_RECORD: usize = 16;    // + 8 * direction
 // Record state fields.
 const REC_REMAINING: usize = 0;
@@ -92,8 +94,9 @@ export function dissectTls(rec: usize, fromClient: bool): i32 {
   const dir: usize = fromClient ? 0 : 1;
   const st = state(rec);
   if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DETECTED) == 0) {
-    // Offered a new flow: its first payload must begin with a record header.
-    if (info.payloadLen < <u32>TLS_RECORD_HEADER_LEN || !isPlausibleRecordHeader(info.payloadPtr)) return R_NO;
+    // Offered a new flow: its first payload must begin with a record header (at least its
+    // type and version when the segment is shorter than a header).
+    if (!startsLikeRecord(info.payloadPtr, <usize>info.payloadLen)) return R_NO;
     detect(rec);
   }
   let p = info.payloadPtr;
@@ -120,7 +123,7 @@ export function dissectTls(rec: usize, fromClient: bool): i32 {
   const lostBit = dirBit(dir);
   if (restart || (load<u8>(st + ST_LOST) & lostBit) != 0) {
     resetDirection(rec, dir);
-    if (len < TLS_RECORD_HEADER_LEN || !isPlausibleRecordHeader(p)) {
+    if (!startsLikeRecord(p, len)) {
       store<u8>(st + ST_LOST, load<u8>(st + ST_LOST) | lostBit);
       return result(rec);
     }
@@ -128,6 +131,14 @@ export function dissectTls(rec: usize, fromClient: bool): i32 {
   }
   feedRecords(rec, dir, p, p + len);
   return result(rec);
+}
+
+/** A whole plausible header, or a segment of 3 or 4 bytes that begins like one. */
+function startsLikeRecord(p: usize, len: usize): bool {
+  if (len >= TLS_RECORD_HEADER_LEN) return isPlausibleRecordHeader(p);
+  if (len < 3) return false;
+  const type = <u32>load<u8>(p);
+  return type >= CT_CHANGE_CIPHER_SPEC && type <= CT_HEARTBEAT && load<u8>(p + 1) == 3 && load<u8>(p + 2) <= 4;
 }
 
 @inline function result(rec: usize): i32 {
@@ -280,7 +291,7 @@ function feedHandshake(rec: usize, dir: usize, p: usize, n: usize): void {
       const total = HS_HEADER_LEN + <usize>be24(p + 1);
       if (need <= n) {
         // The whole needed part is in this chunk: parse in place.
-        handleMessage(rec, p, need);
+        handleMessage(rec, dir, p, need);
         const consumed = min(total, n);
         store<u32>(dc + DIR_SKIP, <u32>(total - consumed));
         p += consumed;
@@ -307,7 +318,7 @@ function feedHandshake(rec: usize, dir: usize, p: usize, n: usize): void {
         break;
       }
       if (held < need) break;
-      handleMessage(rec, buf, need);
+      handleMessage(rec, dir, buf, need);
       if (held >= total) {
         memory.copy(buf, buf + total, held - total);
         held -= total;
@@ -320,7 +331,7 @@ function feedHandshake(rec: usize, dir: usize, p: usize, n: usize): void {
   }
 }
 
-function handleMessage(rec: usize, p: usize, len: usize): void {
+function handleMessage(rec: usize, dir: usize, p: usize, len: usize): void {
   const f = flags(rec);
   switch (<u32>load<u8>(p)) {
     case HS_CLIENT_HELLO: {
@@ -334,12 +345,14 @@ function handleMessage(rec: usize, p: usize, len: usize): void {
       const version = parseServerHello(rec, p, len);
       if (version == 0) return;
       setFlag(rec, F_SEEN_SH);
+      store<u8>(state(rec) + ST_SH_FROM, <u8>(dir + 1));
       // From TLS 1.3 on (and its drafts) everything after the ServerHello is encrypted.
       if (version > VERSION_TLS12 && (version >> 8) != 0xfe) setFlag(rec, F_DONE);
       return;
     }
     case HS_CERTIFICATE: {
-      if ((f & F_CERT) != 0 || (f & F_SEEN_SH) == 0) return;
+      // Only the server's certificate (the side that sent the ServerHello), not a client's.
+      if ((f & F_CERT) != 0 || <usize>load<u8>(state(rec) + ST_SH_FROM) != dir + 1) return;
       setFlag(rec, F_CERT | F_DONE);
       parseCertificate(rec, p, len);
       return;

@@ -10,14 +10,16 @@
 import { be16 } from "../util/bytes";
 import {
   EXT_ALPN, EXT_EC_POINT_FORMATS, EXT_ENCRYPTED_CLIENT_HELLO, EXT_ENCRYPTED_SERVER_NAME,
-  EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS,
+  EXT_QUIC_TRANSPORT_PARAMETERS, EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS,
   HELLO_MAX_SESSION_ID, HELLO_SESSION_ID, HS_CLIENT_HELLO, HS_HEADER_LEN, SNI_HOST_NAME,
   VERSION_DTLS10, VERSION_DTLS12, VERSION_DTLS13, VERSION_SSL3, VERSION_TLS10, VERSION_TLS11,
   VERSION_TLS12, VERSION_TLS13, VERSION_TLS13_FIZZ, be24, isGrease,
 } from "../wire/tls";
+import { FLOW_CLI_PORT, FLOW_SRV_PORT } from "../flow/record";
 import { applyHostName, setRisk } from "../classify/classify";
+import { readQuicTransportParameters } from "./quic_initial";
 import {
-  RISK_NUMERIC_IP_HOST, RISK_TLS_ALPN_SNI_MISMATCH, RISK_TLS_MISSING_SNI, RISK_TLS_NOT_CARRYING_HTTPS,
+  RISK_MALICIOUS_FINGERPRINT, RISK_NUMERIC_IP_HOST, RISK_TLS_ALPN_SNI_MISMATCH, RISK_TLS_MISSING_SNI, RISK_TLS_NOT_CARRYING_HTTPS,
   RISK_TLS_OBSOLETE_VERSION, RISK_TLS_SUSPICIOUS_ESNI_USAGE, RISK_TLS_UNCOMMON_ALPN,
 } from "../classify/generated/risks";
 import {
@@ -26,7 +28,7 @@ import {
 } from "./meta";
 import {
   JA3_HEX_LEN, JA4_MAX_LEN, fpAddCipher, fpAddExtension, fpAddGroup, fpAddPointFormat, fpAddSigAlg,
-  fpReset, fpValid, ja3Client, ja4Client,
+  fpReset, fpValid, ja3Client, ja3IsBlocked, ja4Client,
 } from "./tls_fingerprint";
 
 /** nDPI keeps host names in an 80-byte buffer: at most 79 characters (see the .out files). */
@@ -52,6 +54,11 @@ let maxVersion: u32 = 0;
 let sniPresent: bool = false;
 let esniPresent: bool = false;
 let echPresent: bool = false;
+/** The flow and transport of the hello being parsed (for the QUIC transport parameters). */
+let helloRec: usize = 0;
+let helloIsQuic: bool = false;
+/** draft-ietf-quic-tls before version 1 numbered quic_transport_parameters 0xffa5. */
+const EXT_QUIC_TRANSPORT_PARAMETERS_DRAFT: u32 = 0xffa5;
 
 /**
  * Parses the ClientHello handshake message at ptr (starting at its HandshakeType byte, as it
@@ -75,6 +82,8 @@ export function parseClientHello(rec: usize, ptr: usize, len: usize, isQuic: boo
   p += 2;
   if ((suitesLen & 1) != 0 || p + suitesLen > end) return false;
   resetHello();
+  helloRec = rec;
+  helloIsQuic = isQuic;
   for (let q = p; q < p + suitesLen; q += 2) {
     const suite = be16(q);
     if (!isGrease(suite)) fpAddCipher(suite);
@@ -150,6 +159,11 @@ function readExtension(type: u32, p: usize, end: usize): void {
       break;
     }
     case EXT_ENCRYPTED_SERVER_NAME: esniPresent = true; break;
+    case EXT_QUIC_TRANSPORT_PARAMETERS:
+    case EXT_QUIC_TRANSPORT_PARAMETERS_DRAFT:
+      // RFC 9001 §8.2: QUIC's own parameters (Chrome's user agent among them).
+      if (helloIsQuic) readQuicTransportParameters(helloRec, p, end - p);
+      break;
     case EXT_ENCRYPTED_CLIENT_HELLO: echPresent = true; break;
   }
 }
@@ -190,8 +204,9 @@ function readAlpn(p: usize, end: usize): void {
     const name = q + 1;
     if (nameLen == 0 || name + nameLen > listEnd) break;
     if (first) {
+      // nDPI's JA4 takes the first two characters of the first ALPN (FoxIO: first and last).
       alpnFirstChar = <u32>load<u8>(name);
-      alpnLastChar = <u32>load<u8>(name + nameLen - 1);
+      alpnLastChar = <u32>load<u8>(name + (nameLen >= 2 ? 1 : 0));
       first = false;
     }
     if (isHttpAlpn(name, nameLen)) alpnHttp = true;
@@ -276,13 +291,15 @@ function storeHello(rec: usize, legacyVersion: u32, isQuic: bool): void {
   if (metaNumber(rec, META_NUM_TLS_VERSION) == 0) metaSetNumber(rec, META_NUM_TLS_VERSION, isQuic ? VERSION_TLS13 : legacyVersion);
   if (fpValid()) {
     metaSetString(rec, META_STR_JA3C, ja3Buf, ja3Client(legacyVersion, ja3Buf));
+    if (ja3IsBlocked()) setRisk(rec, RISK_MALICIOUS_FINGERPRINT);
     const ja4Version = maxVersion != 0 ? maxVersion : legacyVersion;
     metaSetString(rec, META_STR_JA4, ja4Buf, ja4Client(ja4Buf, isQuic, ja4Version, sniIsIp, alpnFirstChar, alpnLastChar));
   }
   // Risks (thresholds as the .out files show them): the missing-SNI and no-ALPN checks apply
   // from TLS 1.2 on; older clients predate both extensions in practice.
   if (!isQuic && legacyVersion >= VERSION_SSL3 && legacyVersion < VERSION_TLS12) setRisk(rec, RISK_TLS_OBSOLETE_VERSION);
-  if (sniIsIp) setRisk(rec, RISK_NUMERIC_IP_HOST);
+  // The ground truth shows this one only for servers on the HTTPS port.
+  if (sniIsIp && (isQuic || onHttpsPort(rec))) setRisk(rec, RISK_NUMERIC_IP_HOST);
   if (alpnUncommon) setRisk(rec, RISK_TLS_UNCOMMON_ALPN);
   if (esniPresent && sniPresent) setRisk(rec, RISK_TLS_SUSPICIOUS_ESNI_USAGE);
   if (legacyVersion >= VERSION_TLS12 || isQuic) {
@@ -292,6 +309,12 @@ function storeHello(rec: usize, legacyVersion: u32, isQuic: bool): void {
     }
     if (!alpnPresent && !isQuic) setRisk(rec, RISK_TLS_NOT_CARRYING_HTTPS);
   }
+}
+
+const PORT_HTTPS: u32 = 443;
+
+function onHttpsPort(rec: usize): bool {
+  return <u32>load<u16>(rec + FLOW_SRV_PORT) == PORT_HTTPS || <u32>load<u16>(rec + FLOW_CLI_PORT) == PORT_HTTPS;
 }
 
 // --- Version names ------------------------------------------------------------------------

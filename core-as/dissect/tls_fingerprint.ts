@@ -15,6 +15,7 @@ import { md5 } from "../crypto/md5";
 import { sha256 } from "../crypto/sha256";
 import { hexEncode } from "../crypto/hex";
 import { writeDecimal } from "../util/text";
+import { isBlockedJa3 } from "../classify/generated/ja3_fingerprints";
 import {
   EXT_ALPN, EXT_SERVER_NAME, VERSION_DTLS10, VERSION_DTLS12, VERSION_DTLS13, VERSION_SSL3,
   VERSION_TLS10, VERSION_TLS11, VERSION_TLS12, VERSION_TLS13,
@@ -100,6 +101,9 @@ export function ja3Client(version: u32, out: usize): usize {
   md5(text, n, digest);
   return hexEncode(digest, 16, out);
 }
+
+/** True when the JA3 just computed by ja3Client is on the reader's list of malicious fingerprints. */
+export function ja3IsBlocked(): bool { return isBlockedJa3(digest); }
 
 /** JA3S of the ServerHello: its version, chosen cipher and extension list. */
 export function ja3Server(version: u32, cipher: u32, out: usize): usize {

@@ -10,7 +10,7 @@ import {
   HS_SERVER_HELLO, VERSION_SSL3, VERSION_TLS12, be24, isGrease,
 } from "../wire/tls";
 import { FLOW_APP_PROTO, FLOW_LAST_SEEN } from "../flow/record";
-import { setApplication, setRisk } from "../classify/classify";
+import { applyHostNameOf, setApplication, setRisk } from "../classify/classify";
 import { matchCertSubject } from "../classify/host_match";
 import { CIPHER_WEAK, cipherClass } from "../classify/generated/tls_ciphers";
 import {
@@ -21,8 +21,8 @@ import {
 import {
   META_NUM_CERT_NOT_AFTER, META_NUM_CERT_NOT_BEFORE, META_NUM_TLS_CIPHER, META_NUM_TLS_VERSION,
   META_STR_HOST, META_STR_JA3S, META_STR_TLS_ISSUER, META_STR_TLS_NEGOTIATED_ALPN,
-  META_STR_TLS_SERVER_NAMES, META_STR_TLS_SUBJECT, metaSetNumber, metaSetString, metaStringLen,
-  metaStringPtr,
+  META_STR_TLS_SERVER_NAMES, META_STR_TLS_SUBJECT, metaNumber, metaSetNumber, metaSetString,
+  metaStringLen, metaStringPtr,
 } from "./meta";
 import { JA3_HEX_LEN, fpAddExtension, fpReset, ja3Server } from "./tls_fingerprint";
 import {
@@ -34,7 +34,7 @@ const ja3sBuf: usize = memory.data(<i32>JA3_HEX_LEN);
 
 /**
  * Parses the ServerHello at ptr (its HandshakeType byte) and stores what it negotiated.
- * Returns the negotiated version (supported_versions' choice, else legacy_version), 0 when
+ * Returns the version the server chose (supported_versions' choice, else legacy_version), 0 when
  * the message is not a well-formed ServerHello.
  */
 export function parseServerHello(rec: usize, ptr: usize, len: usize): u32 {
@@ -52,7 +52,7 @@ export function parseServerHello(rec: usize, ptr: usize, len: usize): u32 {
   const cipher = be16(p);
   p += 3;
   fpReset();
-  let version = legacyVersion;
+  let selected: u32 = 0;
   if (p + 2 <= end) {
     let extEnd = p + 2 + <usize>be16(p);
     if (extEnd > end) extEnd = end;
@@ -64,7 +64,7 @@ export function parseServerHello(rec: usize, ptr: usize, len: usize): u32 {
       if (data + extLen > extEnd) break;
       if (!isGrease(type)) fpAddExtension(type);
       if (type == EXT_SUPPORTED_VERSIONS && extLen >= 2) {
-        version = be16(data); // RFC 8446 §4.2.1: selected_version
+        selected = be16(data); // RFC 8446 §4.2.1: selected_version
       } else if (type == EXT_ALPN && extLen >= 3) {
         // RFC 7301 §3.1: exactly one name in the server's list.
         const nameLen = <usize>load<u8>(data + 2);
@@ -73,12 +73,17 @@ export function parseServerHello(rec: usize, ptr: usize, len: usize): u32 {
       p = data + extLen;
     }
   }
+  // nDPI keeps the ClientHello's version unless supported_versions selects one (a server that
+  // answers a TLS 1.2 hello with legacy_version 1.0 still prints TLSv1.2).
+  let version = selected;
+  if (version == 0) version = metaNumber(rec, META_NUM_TLS_VERSION);
+  if (version == 0) version = legacyVersion;
   metaSetNumber(rec, META_NUM_TLS_VERSION, version);
   metaSetNumber(rec, META_NUM_TLS_CIPHER, cipher);
   metaSetString(rec, META_STR_JA3S, ja3sBuf, ja3Server(legacyVersion, cipher, ja3sBuf));
   if (version >= VERSION_SSL3 && version < VERSION_TLS12) setRisk(rec, RISK_TLS_OBSOLETE_VERSION);
   if (cipherClass(cipher) == CIPHER_WEAK) setRisk(rec, RISK_TLS_WEAK_CIPHER);
-  return version;
+  return selected != 0 ? selected : legacyVersion;
 }
 
 // --- Certificate -------------------------------------------------------------------------
@@ -130,8 +135,9 @@ export function parseCertificate(rec: usize, ptr: usize, len: usize): void {
   if (!derRead(p, tbsEnd)) return;
   p = derNext; // signature AlgorithmIdentifier
   if (!derExpect(p, tbsEnd, DER_SEQUENCE)) return;
-  const issuerLen = formatName(derValue, derNext, issuerBuf, 0);
-  p = derNext;
+  const issuerEnd = derNext; // formatName reads on: keep where the issuer ends
+  const issuerLen = formatName(derValue, issuerEnd, issuerBuf, 0);
+  p = issuerEnd;
   // validity: notBefore, notAfter
   if (!derExpect(p, tbsEnd, DER_SEQUENCE)) return;
   const validityEnd = derNext;
@@ -143,8 +149,9 @@ export function parseCertificate(rec: usize, ptr: usize, len: usize): void {
   }
   p = validityEnd;
   if (!derExpect(p, tbsEnd, DER_SEQUENCE)) return;
-  let subjectLen = formatName(derValue, derNext, subjectBuf, 0);
-  p = derNext;
+  const subjectEnd = derNext;
+  let subjectLen = formatName(derValue, subjectEnd, subjectBuf, 0);
+  p = subjectEnd;
   sanLen = 0;
   // subjectPublicKeyInfo, then optional [1] [2] unique ids and [3] extensions.
   for (let field: u32 = 0; field < 4 && derRead(p, tbsEnd); field++) {
@@ -173,7 +180,9 @@ function storeCertificate(rec: usize, issuerLen: usize, subjectLen: usize, notBe
     setRisk(rec, RISK_TLS_SELFSIGNED_CERTIFICATE);
   }
   if (sanLen != 0 && !sniMatchesSans(rec)) setRisk(rec, RISK_TLS_CERTIFICATE_MISMATCH);
-  // nDPI's certificate list names applications by substrings of the subject DN.
+  // Without an application from the SNI, nDPI tries the certificate's names on the host list,
+  // then its certificate list (substrings of the subject DN).
+  if (load<u16>(rec + FLOW_APP_PROTO) == 0) applySanHostNames(rec);
   if (load<u16>(rec + FLOW_APP_PROTO) == 0 && subjectLen != 0) {
     const app = matchCertSubject(subjectBuf, <u32>subjectLen);
     if (app != 0) setApplication(rec, app);
@@ -283,6 +292,20 @@ function appendSan(ptr: usize, len: usize): void {
   if (sanLen != 0) store<u8>(sanBuf + sanLen++, 0x2c);
   memory.copy(sanBuf + sanLen, ptr, len);
   sanLen += len;
+}
+
+/** Each SAN in order against the host list (a wildcard's "*." dropped); the first known one wins. */
+function applySanHostNames(rec: usize): void {
+  let start: usize = 0;
+  while (start < sanLen) {
+    let stop = start;
+    while (stop < sanLen && load<u8>(sanBuf + stop) != 0x2c) stop++;
+    let name = sanBuf + start;
+    let len = stop - start;
+    if (len > 2 && load<u8>(name) == 0x2a && load<u8>(name + 1) == 0x2e) { name += 2; len -= 2; }
+    if (len != 0 && applyHostNameOf(rec, name, <u32>len)) return;
+    start = stop + 1;
+  }
 }
 
 // --- Name matching (RFC 6125 §6.4, leniently as nDPI does) --------------------------------------
