@@ -36,6 +36,8 @@ const STRING_KEYS: Record<string, string> = {
   DHCP_CLASS: 'protos.dhcp.class_ident',
   BT_HASH: 'bittorrent_hash',
   QUIC_VERSION: 'protos.quic.version_name',
+  USER: 'protos.credentials.user',
+  PASSWORD: 'protos.credentials.password',
 };
 
 export interface L7Layout {

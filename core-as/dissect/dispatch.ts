@@ -30,7 +30,13 @@ export function inspectPacket(id: u32, rec: usize, fromClient: bool): void {
   for (let id: u32 = 1; id < DISSECTOR_COUNT; id++) {
     if ((excluded & (<u64>1 << id)) != 0 || (dissectorTransports(id) & transport) == 0) continue;
     const result = runDissector(id, rec, fromClient);
-    if (result == R_NO) { excluded |= <u64>1 << id; continue; }
+    if (result == R_NO) {
+      // Stored at once: a later dissector offered this packet can see that this one gave up
+      // (flow_state.ts tryClaimState frees the state area it may have tagged).
+      excluded |= <u64>1 << id;
+      store<u64>(rec + FLOW_EXCLUDED, excluded);
+      continue;
+    }
     candidates++;
     if (result == R_MATCH || result == R_DONE) {
       store<u8>(rec + FLOW_DISSECTOR, <u8>id);
