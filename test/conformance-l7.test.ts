@@ -11,6 +11,7 @@ const FLOORS: Record<string, number> = {
   'master.app pair': 0.70,
   'Hostname/SNI': 0.20,
   'risk set': 0.80,
+  'URL': 0.95,
 };
 
 test('application layer: agreement with nDPI on dev+extra, no regression below the reached floors', async (t) => {

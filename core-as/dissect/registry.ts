@@ -3,6 +3,7 @@
 // To add one: a DISSECTOR_ id, a line in runDissector, and its transports in dissectorTransports.
 import { R_NO } from "./result";
 import { dissectDns } from "./dns";
+import { dissectHttp } from "./http";
 import { dissectQuic } from "./quic";
 import { dissectTls, releaseTls } from "./tls";
 import { dissectSlp } from "./slp";
@@ -36,6 +37,7 @@ import { dissectLdap } from "./ldap";
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
 export const DISSECTOR_TLS: u32 = 2;
+export const DISSECTOR_HTTP: u32 = 4;
 export const DISSECTOR_QUIC: u32 = 3;
 export const DISSECTOR_SLP: u32 = 10;
 export const DISSECTOR_SIP: u32 = 13;
@@ -75,6 +77,7 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_DNS: return dissectDns(rec, fromClient);
     case DISSECTOR_QUIC: return dissectQuic(rec, fromClient);
     case DISSECTOR_TLS: return dissectTls(rec, fromClient);
+    case DISSECTOR_HTTP: return dissectHttp(rec, fromClient);
     case DISSECTOR_SLP: return dissectSlp(rec, fromClient);
     case DISSECTOR_SIP: return dissectSip(rec, fromClient);
     case DISSECTOR_NETBIOS: return dissectNetbios(rec, fromClient);
@@ -111,6 +114,7 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_DNS: return ON_TCP | ON_UDP;
     case DISSECTOR_QUIC: return ON_UDP;
     case DISSECTOR_TLS: return ON_TCP;
+    case DISSECTOR_HTTP: return ON_TCP;
     case DISSECTOR_SLP: return ON_TCP | ON_UDP;
     case DISSECTOR_SIP: return ON_TCP | ON_UDP;
     case DISSECTOR_NETBIOS: return ON_TCP | ON_UDP;
