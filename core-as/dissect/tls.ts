@@ -7,9 +7,11 @@
 // small state machine and the bodies of handshake records feed a handshake-message buffer
 // (heap, allocated once per flow on the first handshake record, HS_CAP bytes per direction,
 // freed when dissection ends). Messages wholly inside one segment are parsed in place.
-// Out-of-order segments are not reordered: a segment after a gap (lost or reordered data)
-// restarts that direction at the next segment that begins with a record header; segments
-// that overlap what was already seen (retransmissions) contribute only their new bytes.
+// Out-of-order segments are not reordered: a segment after a gap is dropped and the direction
+// waits for the missing bytes (as nDPI does; if they never come, the direction is not read any
+// more); segments that overlap what was already seen (retransmissions) contribute only their
+// new bytes. A direction whose bytes stop making sense as records resumes at the next segment
+// that begins with a record header.
 //
 // Per-flow state at rec + FLOW_DISSECTOR_STATE (32 bytes):
 //    0  4 ctx          handshake buffers (0 until the first handshake record)
@@ -27,9 +29,9 @@
 import * as info from "../decode/packet_info";
 import { be16 } from "../util/bytes";
 import {
-  FLOW_CLI_PORT, FLOW_DISSECTOR_STATE, FLOW_L7_FLAGS, FLOW_SRV_PORT, L7_DETECTED,
+  FLOW_CLI_PORT, FLOW_DISSECTOR_STATE, FLOW_DISSECTOR_STATE_SIZE, FLOW_L7_FLAGS, FLOW_SRV_PORT, L7_DETECTED,
 } from "../flow/record";
-import { IPPROTO_TCP } from "../wire/transport";
+import { IPPROTO_TCP, TCP_ACK, TCP_PSH } from "../wire/transport";
 import {
   ALERT_BODY_LEN, ALERT_LEVEL_FATAL, CT_ALERT, CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC,
   CT_HANDSHAKE, CT_HEARTBEAT, HS_CERTIFICATE, HS_CLIENT_HELLO, HS_HEADER_LEN, HS_SERVER_HELLO,
@@ -41,7 +43,7 @@ import {
   PROTO_DOH_DOT, PROTO_MAIL_IMAPS, PROTO_MAIL_POPS, PROTO_MAIL_SMTPS, PROTO_TLS,
 } from "../classify/generated/protocols";
 import { RISK_TLS_FATAL_ALERT } from "../classify/generated/risks";
-import { R_DONE, R_MATCH, R_NO } from "./result";
+import { R_DONE, R_MATCH, R_MAYBE, R_NO } from "./result";
 import { parseClientHello } from "./tls_client_hello";
 import { certificatePrefixLen, parseCertificate, parseServerHello } from "./tls_server";
 
@@ -96,16 +98,20 @@ export function dissectTls(rec: usize, fromClient: bool): i32 {
   if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DETECTED) == 0) {
     // Offered a new flow: its first payload must begin with a record header (at least its
     // type and version when the segment is shorter than a header).
+    if (isZeroPadding()) return R_MAYBE;
+    if (info.payloadLen < 3) return startsLikeRecord(info.payloadPtr, <usize>info.payloadLen) ? R_MAYBE : R_NO;
     if (!startsLikeRecord(info.payloadPtr, <usize>info.payloadLen)) return R_NO;
+    // Undecided dissectors may have used the state area meanwhile: start from zero.
+    memory.fill(st, 0, FLOW_DISSECTOR_STATE_SIZE);
     detect(rec);
   }
+  if (isZeroPadding()) return result(rec);
   let p = info.payloadPtr;
   let len = <usize>info.payloadLen;
   // Follow the direction's stream in sequence order (RFC 9293 §3.4).
   const seqFlag: u8 = dir == 0 ? F_CLI_SEQ : F_SRV_SEQ;
   const seqAt = st + ST_NEXT_SEQ + (dir << 2);
   const seq = info.tcpSeq;
-  let restart = false;
   if ((flags(rec) & seqFlag) == 0) {
     setFlag(rec, seqFlag);
   } else {
@@ -116,12 +122,14 @@ export function dissectTls(rec: usize, fromClient: bool): i32 {
       p += seen;
       len -= seen;
     } else if (delta > 0) {
-      restart = true; // bytes are missing before this segment
+      // Bytes are missing before this segment: as nDPI, wait for them (a segment that arrives
+      // early is dropped; if they never come, this direction is not read any more).
+      return result(rec);
     }
   }
   store<u32>(seqAt, seq + <u32>(p - info.payloadPtr) + <u32>len);
   const lostBit = dirBit(dir);
-  if (restart || (load<u8>(st + ST_LOST) & lostBit) != 0) {
+  if ((load<u8>(st + ST_LOST) & lostBit) != 0) {
     resetDirection(rec, dir);
     if (!startsLikeRecord(p, len)) {
       store<u8>(st + ST_LOST, load<u8>(st + ST_LOST) | lostBit);
@@ -133,12 +141,29 @@ export function dissectTls(rec: usize, fromClient: bool): i32 {
   return result(rec);
 }
 
-/** A whole plausible header, or a segment of 3 or 4 bytes that begins like one. */
+/** A whole plausible header, or a shorter segment that begins like one. */
 function startsLikeRecord(p: usize, len: usize): bool {
   if (len >= TLS_RECORD_HEADER_LEN) return isPlausibleRecordHeader(p);
-  if (len < 3) return false;
+  if (len == 0) return false;
   const type = <u32>load<u8>(p);
-  return type >= CT_CHANGE_CIPHER_SPEC && type <= CT_HEARTBEAT && load<u8>(p + 1) == 3 && load<u8>(p + 2) <= 4;
+  if (type < CT_CHANGE_CIPHER_SPEC || type > CT_HEARTBEAT) return false;
+  return (len < 2 || load<u8>(p + 1) == 3) && (len < 3 || load<u8>(p + 2) <= 4);
+}
+
+/** Most bytes a padding-only ACK carries in the captures (Ethernet minimum-frame filler). */
+const MAX_PADDING_PAYLOAD: u32 = 8;
+
+/**
+ * A bare ACK whose few payload bytes are all zero: frame padding some stacks or capture points
+ * count as TCP payload. No record starts with 0, and the real data may reuse those sequence
+ * numbers, so such a segment is passed over as if it carried nothing.
+ */
+function isZeroPadding(): bool {
+  if (info.payloadLen > MAX_PADDING_PAYLOAD || (info.tcpFlags & TCP_ACK) == 0 || (info.tcpFlags & TCP_PSH) != 0) return false;
+  for (let i: usize = 0; i < <usize>info.payloadLen; i++) {
+    if (load<u8>(info.payloadPtr + i) != 0) return false;
+  }
+  return true;
 }
 
 @inline function result(rec: usize): i32 {
@@ -230,7 +255,7 @@ function recordBody(rec: usize, dir: usize, type: u32, p: usize, len: usize, rem
   const encrypted = (flags(rec) & (dir == 0 ? F_CLI_CCS : F_SRV_CCS)) != 0;
   if (encrypted) return;
   if (type == CT_HANDSHAKE) {
-    feedHandshake(rec, dir, p, len);
+    feedHandshake(rec, dir, p, len, len == remaining);
   } else if (type == CT_ALERT && remaining == ALERT_BODY_LEN && len == ALERT_BODY_LEN) {
     // RFC 8446 §6: AlertLevel, AlertDescription; only a cleartext alert is exactly 2 bytes.
     if (<u32>load<u8>(p) == ALERT_LEVEL_FATAL) setRisk(rec, RISK_TLS_FATAL_ALERT);
@@ -273,7 +298,12 @@ function neededLen(p: usize, avail: usize): usize {
   return HS_HEADER_LEN; // not read: skipped once its header is known
 }
 
-function feedHandshake(rec: usize, dir: usize, p: usize, n: usize): void {
+/**
+ * Handshake bytes of a record (its last chunk when recordEnds). Like nDPI, messages are parsed
+ * once their record is complete (a ServerHello in a record cut short by the capture is not
+ * read); a message that continues in the next record waits in the buffer for it.
+ */
+function feedHandshake(rec: usize, dir: usize, p: usize, n: usize, recordEnds: bool): void {
   const dc = context(rec) + dir * DIR_SIZE;
   const buf = dc + DIR_BUF;
   while (n > 0) {
@@ -286,7 +316,7 @@ function feedHandshake(rec: usize, dir: usize, p: usize, n: usize): void {
       continue;
     }
     let held = <usize>load<u32>(dc + DIR_HELD);
-    if (held == 0 && n >= HS_HEADER_LEN) {
+    if (held == 0 && recordEnds && n >= HS_HEADER_LEN) {
       const need = neededLen(p, n);
       const total = HS_HEADER_LEN + <usize>be24(p + 1);
       if (need <= n) {
@@ -309,7 +339,8 @@ function feedHandshake(rec: usize, dir: usize, p: usize, n: usize): void {
     p += take;
     n -= take;
     // Parse what the buffer now completes; each pass consumes a message or stops.
-    while (held >= HS_HEADER_LEN) {
+    while ((n == 0 && recordEnds) || held == HS_CAP) {
+      if (held < HS_HEADER_LEN) break;
       const need = neededLen(buf, held);
       const total = HS_HEADER_LEN + <usize>be24(buf + 1);
       if (need > HS_CAP) {

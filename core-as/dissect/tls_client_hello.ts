@@ -91,8 +91,12 @@ export function parseClientHello(rec: usize, ptr: usize, len: usize, isQuic: boo
   p += suitesLen;
   // legacy_compression_methods<1..2^8-1>
   if (p + 1 > end) return false;
-  p += 1 + <usize>load<u8>(p);
+  const compressionLen = <usize>load<u8>(p);
+  p += 1 + compressionLen;
   if (p > end) return false;
+  // A hello that breaks these vectors' bounds still names the flow TLS, but nDPI prints no
+  // fingerprint for it: an empty compression list, or a stray byte where extensions would start.
+  let malformed = compressionLen == 0 || end - p == 1;
   // extensions<8..2^16-1>; absent in old ClientHellos (RFC 5246 §7.4.1.2 allows that).
   if (p + 2 <= end) {
     let extEnd = p + 2 + <usize>be16(p);
@@ -108,7 +112,7 @@ export function parseClientHello(rec: usize, ptr: usize, len: usize, isQuic: boo
       p = data + extLen;
     }
   }
-  storeHello(rec, legacyVersion, isQuic);
+  storeHello(rec, legacyVersion, isQuic, !malformed);
   return true;
 }
 
@@ -204,9 +208,11 @@ function readAlpn(p: usize, end: usize): void {
     const name = q + 1;
     if (nameLen == 0 || name + nameLen > listEnd) break;
     if (first) {
-      // nDPI's JA4 takes the first two characters of the first ALPN (FoxIO: first and last).
+      // nDPI's JA4 takes the first two characters of the advertised list as it prints it
+      // ("h2;http/1.1" -> "h2", "http/1.1" -> "ht"), and the first and '0' when the whole list
+      // is two characters ("h2" -> "h0"); FoxIO's text says first and last character.
       alpnFirstChar = <u32>load<u8>(name);
-      alpnLastChar = <u32>load<u8>(name + (nameLen >= 2 ? 1 : 0));
+      alpnLastChar = nameLen >= 2 ? <u32>load<u8>(name + 1) : 0;
       first = false;
     }
     if (isHttpAlpn(name, nameLen)) alpnHttp = true;
@@ -218,6 +224,7 @@ function readAlpn(p: usize, end: usize): void {
     }
     q = name + nameLen;
   }
+  if (alpnLen <= 2) alpnLastChar = 0x30;
   if (first) alpnUncommon = true; // an empty list: nothing a client would really offer
 }
 
@@ -279,7 +286,7 @@ function isNumericHost(p: usize, len: usize): bool {
   return (dots == 3 && colons == 0 && digitsOnly) || colons >= 2;
 }
 
-function storeHello(rec: usize, legacyVersion: u32, isQuic: bool): void {
+function storeHello(rec: usize, legacyVersion: u32, isQuic: bool, wellFormed: bool): void {
   const sniIsIp = sniPresent && isNumericHost(hostBuf, hostLen);
   if (sniPresent && !metaHasString(rec, META_STR_HOST)) {
     metaSetString(rec, META_STR_HOST, hostBuf, hostLen);
@@ -289,7 +296,7 @@ function storeHello(rec: usize, legacyVersion: u32, isQuic: bool): void {
   if (versionsLen != 0 && !metaHasString(rec, META_STR_TLS_VERSIONS)) metaSetString(rec, META_STR_TLS_VERSIONS, versionsBuf, versionsLen);
   // The version nDPI prints until a ServerHello says otherwise (QUIC always runs TLS 1.3).
   if (metaNumber(rec, META_NUM_TLS_VERSION) == 0) metaSetNumber(rec, META_NUM_TLS_VERSION, isQuic ? VERSION_TLS13 : legacyVersion);
-  if (fpValid()) {
+  if (wellFormed && fpValid()) {
     metaSetString(rec, META_STR_JA3C, ja3Buf, ja3Client(legacyVersion, ja3Buf));
     if (ja3IsBlocked()) setRisk(rec, RISK_MALICIOUS_FINGERPRINT);
     const ja4Version = maxVersion != 0 ? maxVersion : legacyVersion;

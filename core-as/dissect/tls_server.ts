@@ -26,11 +26,15 @@ import {
 } from "./meta";
 import { JA3_HEX_LEN, fpAddExtension, fpReset, ja3Server } from "./tls_fingerprint";
 import {
-  DER_CONTEXT_CONSTRUCTED, DER_CONTEXT_PRIMITIVE, DER_OCTET_STRING, DER_OID, DER_SEQUENCE, DER_SET,
+  DER_BMP_STRING, DER_CONTEXT_CONSTRUCTED, DER_CONTEXT_PRIMITIVE, DER_IA5_STRING, DER_OCTET_STRING,
+  DER_OID, DER_PRINTABLE_STRING, DER_SEQUENCE, DER_SET, DER_T61_STRING, DER_UNIVERSAL_STRING,
+  DER_UTF8_STRING,
   derExpect, derLength, derNext, derRead, derTag, derTimeSeconds, derValue, derValueEquals,
 } from "./asn1";
 
 const ja3sBuf: usize = memory.data(<i32>JA3_HEX_LEN);
+
+@inline function lower(c: u32): u32 { return c - 0x41 < 26 ? c | 0x20 : c; }
 
 /**
  * Parses the ServerHello at ptr (its HandshakeType byte) and stores what it negotiated.
@@ -157,10 +161,13 @@ export function parseCertificate(rec: usize, ptr: usize, len: usize): void {
   for (let field: u32 = 0; field < 4 && derRead(p, tbsEnd); field++) {
     p = derNext;
     if (derTag == (DER_CONTEXT_CONSTRUCTED | 3)) {
-      subjectLen = readExtensions(derValue, derNext, subjectLen);
+      readExtensions(derValue, derNext);
       break;
     }
   }
+  // nDPI's subject also collects the names inside extensions (a SAN directoryName, the
+  // authority's name in authorityKeyIdentifier...): every attribute it knows after the subject.
+  subjectLen = appendLaterAttributes(subjectEnd, tbsEnd, subjectLen);
   storeCertificate(rec, issuerLen, subjectLen, notBefore, notAfter);
 }
 
@@ -242,9 +249,9 @@ function formatName(p: usize, end: usize, out: usize, at: usize): usize {
 
 // --- Extensions (RFC 5280 §4.2) ------------------------------------------------------------
 
-/** Reads [3] Extensions; SAN names go to sanBuf. Returns the subject length (a SAN directoryName extends it, as nDPI prints). */
-function readExtensions(p: usize, end: usize, subjectLen: usize): usize {
-  if (!derExpect(p, end, DER_SEQUENCE)) return subjectLen;
+/** Reads [3] Extensions; SAN names go to sanBuf. */
+function readExtensions(p: usize, end: usize): void {
+  if (!derExpect(p, end, DER_SEQUENCE)) return;
   const listEnd = derNext;
   let q = derValue;
   for (let i: u32 = 0; i < MAX_EXTENSIONS && q < listEnd; i++) {
@@ -257,14 +264,14 @@ function readExtensions(p: usize, end: usize, subjectLen: usize): usize {
     let r = derNext;
     if (!derRead(r, extEnd)) break;
     if (derTag != DER_OCTET_STRING) { r = derNext; if (!derExpect(r, extEnd, DER_OCTET_STRING)) break; }
-    return readSubjectAltNames(derValue, derNext, subjectLen);
+    readSubjectAltNames(derValue, derNext);
+    return;
   }
-  return subjectLen;
 }
 
 /** GeneralNames (RFC 5280 §4.2.1.6): dNSName [2] and iPAddress [7], ',' separated. */
-function readSubjectAltNames(p: usize, end: usize, subjectLen: usize): usize {
-  if (!derExpect(p, end, DER_SEQUENCE)) return subjectLen;
+function readSubjectAltNames(p: usize, end: usize): void {
+  if (!derExpect(p, end, DER_SEQUENCE)) return;
   const namesEnd = derNext;
   let q = derValue;
   for (let i: u32 = 0; i < MAX_SAN_ENTRIES && q < namesEnd; i++) {
@@ -276,21 +283,47 @@ function readSubjectAltNames(p: usize, end: usize, subjectLen: usize): usize {
       const text = sanBuf + SAN_CAP - 48; // scratch at the end, only used when there is room
       if (derLength == 4 && sanLen + 64 < SAN_CAP) appendSan(text, writeIpv4(text, derValue));
       else if (derLength == 16 && sanLen + 64 < SAN_CAP) appendSan(text, writeIpv6(text, derValue));
-    } else if (derTag == (DER_CONTEXT_CONSTRUCTED | 4)) {
-      // directoryName: nDPI adds its attributes to the subject and lists no SAN at all.
-      const dirEnd = derNext;
-      if (derExpect(derValue, dirEnd, DER_SEQUENCE)) subjectLen = formatName(derValue, derNext, subjectBuf, subjectLen);
-      sanLen = 0;
-      return subjectLen;
+    } else {
+      // Any other form (URI, directoryName, otherName...) ends nDPI's list there.
+      return;
     }
   }
-  return subjectLen;
 }
 
+/** Attribute types are OIDs 2.5.4.x: 06 03 55 04 x (X.690 §8.19). */
+const ATTRIBUTE_OID_PREFIX: u32 = 0x04550306; // 06 03 55 04 read little-endian
+
+function isStringTag(tag: u32): bool {
+  return tag == DER_UTF8_STRING || tag == DER_PRINTABLE_STRING || tag == DER_T61_STRING ||
+    tag == DER_IA5_STRING || tag == DER_BMP_STRING || tag == DER_UNIVERSAL_STRING;
+}
+
+/** Appends every "K=V" attribute nDPI prints found in [p, end) to the subject; returns its length. */
+function appendLaterAttributes(p: usize, end: usize, subjectLen: usize): usize {
+  let n = subjectLen;
+  let q = p;
+  while (q + 7 <= end) {
+    if (load<u32>(q) != ATTRIBUTE_OID_PREFIX) { q++; continue; }
+    const name = attributeName(<u32>load<u8>(q + 4));
+    if (name == 0 || !derRead(q + 5, end) || !isStringTag(derTag)) { q++; continue; }
+    const nameLen: usize = (name >> 8) == 0 ? 1 : 2;
+    if (n + 2 + nameLen + 1 + derLength > DN_CAP) break;
+    if (n != 0) { store<u8>(subjectBuf + n++, 0x2c); store<u8>(subjectBuf + n++, 0x20); }
+    store<u8>(subjectBuf + n++, <u8>name);
+    if (nameLen == 2) store<u8>(subjectBuf + n++, <u8>(name >> 8));
+    store<u8>(subjectBuf + n++, 0x3d);
+    memory.copy(subjectBuf + n, derValue, derLength);
+    n += derLength;
+    q = derNext;
+  }
+  return n;
+}
+
+/** Appends one name, lowercased as nDPI prints them. */
 function appendSan(ptr: usize, len: usize): void {
   if (len == 0 || sanLen + len + 1 > SAN_CAP - 48) return;
   if (sanLen != 0) store<u8>(sanBuf + sanLen++, 0x2c);
-  memory.copy(sanBuf + sanLen, ptr, len);
+  for (let i: usize = 0; i < len; i++) store<u8>(sanBuf + sanLen + i, <u8>lower(<u32>load<u8>(ptr + i)));
   sanLen += len;
 }
 
@@ -310,7 +343,6 @@ function applySanHostNames(rec: usize): void {
 
 // --- Name matching (RFC 6125 §6.4, leniently as nDPI does) --------------------------------------
 
-@inline function lower(c: u32): u32 { return c - 0x41 < 26 ? c | 0x20 : c; }
 
 function equalsIgnoreCase(a: usize, b: usize, len: usize): bool {
   for (let i: usize = 0; i < len; i++) {
