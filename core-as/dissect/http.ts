@@ -28,8 +28,9 @@
 //     (empty ones included) are looked at, nDPI's extra-dissection budget; a response that comes
 //     later is not read.
 //
-// Private state (rec + FLOW_DISSECTOR_STATE):
-//   0 u8  flags (S_*)
+// Private state (rec + FLOW_DISSECTOR_STATE, claimed with flow_state.ts when the flow becomes HTTP):
+//   0 u8  owner tag (flow_state.ts)
+//   1 u8  flags (S_*)
 //   4 u32 packets of the flow (both directions) when it became HTTP
 import * as info from "../decode/packet_info";
 import {
@@ -54,6 +55,7 @@ import {
   checkServer, checkStatus, checkUserAgent, flagMissingUserAgent, mediaTypeLength,
 } from "./http_risks";
 import { checkUrlAttacks } from "./http_url_attacks";
+import { STATE_DATA, claimState } from "./flow_state";
 import { R_DONE, R_MATCH, R_MAYBE, R_NO } from "./result";
 
 /** A request line was read. */
@@ -67,7 +69,9 @@ const S_REQ_FROM_CLIENT: u8 = 8;
 /** A request had a User-Agent. */
 const S_USER_AGENT: u8 = 16;
 
-const STATE_FLAGS: usize = 0;
+/** The state area's tag: this dissector's id (registry.ts DISSECTOR_HTTP). */
+const STATE_TAG: u32 = 4;
+const STATE_FLAGS: usize = STATE_DATA;
 const STATE_START_PACKETS: usize = 4;
 
 /** Packets looked at after the one that made the flow HTTP (nDPI's extra dissection). */
@@ -330,9 +334,9 @@ export function dissectHttp(rec: usize, fromClient: bool): i32 {
   if (info.l4Proto != IPPROTO_TCP) return R_NO;
   const p = info.payloadPtr;
   const end = p + <usize>info.payloadLen;
-  const state = rec + FLOW_DISSECTOR_STATE;
-  // Until a dissector owns the flow every candidate is offered its packets, and the state bytes
-  // may hold another's scratch: they are ours only once we own the flow (only the owner is called then).
+  let state = rec + FLOW_DISSECTOR_STATE;
+  // Nothing is kept while undecided: the first HTTP segment decides. The state area is read
+  // only once the flow is ours (only the owner is called then).
   const owned = load<u8>(rec + FLOW_DISSECTOR) != 0;
   let flags = owned ? load<u8>(state + STATE_FLAGS) : <u8>0;
   const started = (flags & (S_REQUEST | S_RESPONSE)) != 0;
@@ -347,7 +351,6 @@ export function dissectHttp(rec: usize, fromClient: bool): i32 {
       return R_DONE;
     }
     if (methodLen == 0 && status == 0) return info.payloadLen < MIN_FIRST_SEGMENT ? R_MAYBE : R_NO;
-    store<u32>(state + STATE_START_PACKETS, flowPackets(rec));
   }
 
   let result = R_MATCH;
@@ -370,6 +373,11 @@ export function dissectHttp(rec: usize, fromClient: bool): i32 {
     resetLines();
     readLines(rec, p, end, true);
     flags = noteRequestFields(rec, flags);
+  }
+  if (!started) {
+    // The flow is HTTP from this segment on: the state area becomes ours.
+    state = claimState(rec, STATE_TAG);
+    store<u32>(state + STATE_START_PACKETS, flowPackets(rec));
   }
   store<u8>(state + STATE_FLAGS, flags);
   return result;
