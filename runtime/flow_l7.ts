@@ -8,6 +8,9 @@ import {
 /** nDPI's printed confidence names, by the core's CONF_* values (core-as/flow/record.ts). */
 const CONFIDENCE_NAMES = ['Unknown', 'Match by port', 'Match by IP', 'DPI'];
 
+/** nDPI's [Stream Content] names, by META_NUM_STREAM_CONTENT value. */
+const STREAM_CONTENT_NAMES = ['', 'Audio', 'Video', 'Screen Sharing'];
+
 /** Metadata string fields (META_STR_*) -> flow object key. */
 const STRING_KEYS: Record<string, string> = {
   HOST: 'host_server_name',
@@ -111,5 +114,7 @@ export function readL7(memory: ArrayBuffer, rec: number, layout: L7Layout, flow:
   if (notBefore !== 0) flow['protos.tls.notBefore'] = notBefore;
   const notAfter = number('CERT_NOT_AFTER');
   if (notAfter !== 0) flow['protos.tls.notAfter'] = notAfter;
+  const streamContent = number('STREAM_CONTENT');
+  if (streamContent !== 0) flow['protos.rtp.stream_content'] = STREAM_CONTENT_NAMES[streamContent] ?? 'Unknown';
   void l4Proto;
 }

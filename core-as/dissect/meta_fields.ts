@@ -42,5 +42,6 @@ export const META_NUM_QUIC_VERSION: u32 = 5;
 export const META_NUM_CERT_NOT_BEFORE: u32 = 6; // epoch seconds
 export const META_NUM_CERT_NOT_AFTER: u32 = 7;
 export const META_NUM_DNS_INVALID_CHARS: u32 = 8;
+export const META_NUM_STREAM_CONTENT: u32 = 9; // RTP payload kind, nDPI's [Stream Content]: 1 audio, 2 video
 export const META_NUMBERS: u32 = 16;
 

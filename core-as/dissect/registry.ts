@@ -7,6 +7,9 @@ import { dissectHttp } from "./http";
 import { dissectQuic } from "./quic";
 import { dissectTls, releaseTls } from "./tls";
 import { dissectSlp } from "./slp";
+import { dissectStun, releaseStun } from "./stun";
+import { dissectRtp } from "./rtp";
+import { dissectDtls, releaseDtls } from "./dtls";
 import { dissectSip } from "./sip";
 import { dissectNetbios } from "./netbios";
 import { dissectDhcp } from "./dhcp";
@@ -40,6 +43,8 @@ export const DISSECTOR_TLS: u32 = 2;
 export const DISSECTOR_HTTP: u32 = 4;
 export const DISSECTOR_QUIC: u32 = 3;
 export const DISSECTOR_SLP: u32 = 10;
+export const DISSECTOR_STUN: u32 = 11;
+export const DISSECTOR_RTP: u32 = 12;
 export const DISSECTOR_SIP: u32 = 13;
 export const DISSECTOR_NETBIOS: u32 = 14;
 export const DISSECTOR_DHCP: u32 = 15;
@@ -47,6 +52,7 @@ export const DISSECTOR_DHCPV6: u32 = 16;
 export const DISSECTOR_NTP: u32 = 17;
 export const DISSECTOR_SNMP: u32 = 18;
 export const DISSECTOR_SYSLOG: u32 = 19;
+export const DISSECTOR_DTLS: u32 = 20;
 export const DISSECTOR_KERBEROS: u32 = 22;
 export const DISSECTOR_IPSEC: u32 = 23;
 export const DISSECTOR_SMB: u32 = 24;
@@ -79,6 +85,9 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_TLS: return dissectTls(rec, fromClient);
     case DISSECTOR_HTTP: return dissectHttp(rec, fromClient);
     case DISSECTOR_SLP: return dissectSlp(rec, fromClient);
+    case DISSECTOR_STUN: return dissectStun(rec, fromClient);
+    case DISSECTOR_RTP: return dissectRtp(rec, fromClient);
+    case DISSECTOR_DTLS: return dissectDtls(rec, fromClient);
     case DISSECTOR_SIP: return dissectSip(rec, fromClient);
     case DISSECTOR_NETBIOS: return dissectNetbios(rec, fromClient);
     case DISSECTOR_DHCP: return dissectDhcp(rec, fromClient);
@@ -116,6 +125,9 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_TLS: return ON_TCP;
     case DISSECTOR_HTTP: return ON_TCP;
     case DISSECTOR_SLP: return ON_TCP | ON_UDP;
+    case DISSECTOR_STUN: return ON_TCP | ON_UDP;
+    case DISSECTOR_RTP: return ON_TCP | ON_UDP;
+    case DISSECTOR_DTLS: return ON_UDP;
     case DISSECTOR_SIP: return ON_TCP | ON_UDP;
     case DISSECTOR_NETBIOS: return ON_TCP | ON_UDP;
     case DISSECTOR_DHCP: return ON_UDP;
@@ -153,5 +165,7 @@ export function dissectorTransports(id: u32): u32 {
 export function releaseDissector(id: u32, rec: usize): void {
   switch (id) {
     case DISSECTOR_TLS: releaseTls(rec); break;
+    case DISSECTOR_STUN: releaseStun(rec); break;
+    case DISSECTOR_DTLS: releaseDtls(rec); break;
   }
 }

@@ -58,3 +58,26 @@ export async function tcpConversation(cport: number, sport: number, turns: Turn[
 export function proto(f: FlowInfo): string {
   return `${f['proto.ndpi']} [${f['proto.ndpi_confidence']}]`;
 }
+
+/** One UDP datagram between two endpoints, for captures of several flows. */
+export interface Datagram {
+  src: string; sport: number; dst: string; dport: number; payload: Bytes;
+}
+
+/** Runs UDP datagrams (IPv4 or IPv6 by address form) in order; returns every flow. */
+export async function udpDatagrams(datagrams: Datagram[]): Promise<FlowInfo[]> {
+  const frames = datagrams.map((d) => {
+    const payload = udp({ sport: d.sport, dport: d.dport, payload: d.payload });
+    return d.src.includes(':')
+      ? ethernet(ETH.IPV6, ipv6({ src: d.src, dst: d.dst, nextHeader: IPPROTO.UDP, payload }))
+      : ethernet(ETH.IPV4, ipv4({ src: d.src, dst: d.dst, protocol: IPPROTO.UDP, payload }));
+  });
+  return (await runFrames(LINKTYPE.ETHERNET, frames)).flows;
+}
+
+/** The flow between the two ports (either direction). */
+export function flowOf(flows: FlowInfo[], portA: number, portB: number): FlowInfo {
+  const f = flows.find((x) => (x['cli.port'] === portA && x['srv.port'] === portB) || (x['cli.port'] === portB && x['srv.port'] === portA));
+  if (!f) throw new Error(`no flow ${portA} <-> ${portB}`);
+  return f;
+}
