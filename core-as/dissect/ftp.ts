@@ -1,7 +1,8 @@
 // FTP (RFC 959). The control connection (nDPI's FTP_CONTROL) is recognised when the server
 // has sent a reply line (§4.2: three digits, space or hyphen) and the client a command of the
 // protocol (§4.1, and the extensions of RFC 2228, 2389, 2428, 3659, 7151); any other first line
-// from either side rules FTP out. Then the dissector reads the login: USER and PASS (§4.1.1)
+// from either side rules FTP out, and so does a first reply that is no greeting (§5.4: 220, or
+// 120 or 421): NNTP and SMTP share the reply format. Then the dissector reads the login: USER and PASS (§4.1.1)
 // give nDPI's [User: ][Pwd: ] and the Clear-Text Credentials risk, and a PASS seen on its own
 // is risky too even where the flow is never recognised. The greeting names the server
 // (reply_code.ts). "AUTH TLS" accepted with 234 (RFC 4217 §4) turns the rest into TLS: nDPI
