@@ -172,9 +172,17 @@ export function setFlowRisks(rec: usize, s2cPackets: u64, srvAddr: usize, ipVers
   if (breed == P.BREED_UNSAFE || breed == P.BREED_POTENTIALLY_DANGEROUS || breed == P.BREED_DANGEROUS) {
     setRisk(rec, RISK_UNSAFE_PROTOCOL);
   }
-  if (load<u8>(rec + FLOW_CONFIDENCE) == CONF_DPI && master != 0 && !onDefaultPort(rec, master)) {
+  if (load<u8>(rec + FLOW_CONFIDENCE) == CONF_DPI && master != 0 && !onDefaultPort(rec, master) && !appOnItsPort(rec, app)) {
     setRisk(rec, RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT);
   }
+}
+
+/** The application on top has default ports and the flow uses one (DNS over TLS on 853). */
+function appOnItsPort(rec: usize, app: u32): bool {
+  if (app == 0) return false;
+  const l4 = <u32>load<u8>(rec + FLOW_L4_PROTO);
+  if ((l4 != IPPROTO_TCP && l4 != IPPROTO_UDP) || !protoHasDefaultPort(app, l4)) return false;
+  return protoUsesPort(app, l4, <u32>load<u16>(rec + FLOW_CLI_PORT)) || protoUsesPort(app, l4, <u32>load<u16>(rec + FLOW_SRV_PORT));
 }
 
 /** True when the protocol has no default port for the flow's transport, or one end uses one. */

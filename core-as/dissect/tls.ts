@@ -29,7 +29,7 @@
 import * as info from "../decode/packet_info";
 import { be16 } from "../util/bytes";
 import {
-  FLOW_CLI_PORT, FLOW_DISSECTOR_STATE, FLOW_DISSECTOR_STATE_SIZE, FLOW_L7_FLAGS, FLOW_SRV_PORT, L7_DETECTED,
+  FLOW_APP_PROTO, FLOW_CLI_PORT, FLOW_DISSECTOR_STATE, FLOW_DISSECTOR_STATE_SIZE, FLOW_L7_FLAGS, FLOW_SRV_PORT, L7_DETECTED,
 } from "../flow/record";
 import { IPPROTO_TCP, TCP_ACK, TCP_PSH } from "../wire/transport";
 import {
@@ -40,9 +40,9 @@ import {
 } from "../wire/tls";
 import { setDetected, setRisk } from "../classify/classify";
 import {
-  PROTO_DOH_DOT, PROTO_MAIL_IMAPS, PROTO_MAIL_POPS, PROTO_MAIL_SMTPS, PROTO_TLS,
+  PROTO_ANYDESK, PROTO_DOH_DOT, PROTO_MAIL_IMAPS, PROTO_MAIL_POPS, PROTO_MAIL_SMTPS, PROTO_TLS,
 } from "../classify/generated/protocols";
-import { RISK_TLS_FATAL_ALERT } from "../classify/generated/risks";
+import { RISK_DESKTOP_OR_FILE_SHARING_SESSION, RISK_TLS_FATAL_ALERT } from "../classify/generated/risks";
 import { R_DONE, R_MATCH, R_MAYBE, R_NO } from "./result";
 import { parseClientHello } from "./tls_client_hello";
 import { certificatePrefixLen, parseCertificate, parseServerHello } from "./tls_server";
@@ -363,6 +363,12 @@ function feedHandshake(rec: usize, dir: usize, p: usize, n: usize, recordEnds: b
 }
 
 function handleMessage(rec: usize, dir: usize, p: usize, len: usize): void {
+  handleMessageKind(rec, dir, p, len);
+  // nDPI flags AnyDesk's TLS sessions (found by its certificate or host names) as desktop sharing.
+  if (<u32>load<u16>(rec + FLOW_APP_PROTO) == <u32>PROTO_ANYDESK) setRisk(rec, RISK_DESKTOP_OR_FILE_SHARING_SESSION);
+}
+
+function handleMessageKind(rec: usize, dir: usize, p: usize, len: usize): void {
   const f = flags(rec);
   switch (<u32>load<u8>(p)) {
     case HS_CLIENT_HELLO: {

@@ -28,7 +28,7 @@ import { JA3_HEX_LEN, fpAddExtension, fpReset, ja3Server } from "./tls_fingerpri
 import {
   DER_BMP_STRING, DER_CONTEXT_CONSTRUCTED, DER_CONTEXT_PRIMITIVE, DER_IA5_STRING, DER_OCTET_STRING,
   DER_OID, DER_PRINTABLE_STRING, DER_SEQUENCE, DER_SET, DER_T61_STRING, DER_UNIVERSAL_STRING,
-  DER_UTF8_STRING,
+  DER_UTC_TIME, DER_UTF8_STRING,
   derExpect, derLength, derNext, derRead, derTag, derTimeSeconds, derValue, derValueEquals,
 } from "./asn1";
 
@@ -140,21 +140,31 @@ export function parseCertificate(rec: usize, ptr: usize, len: usize): void {
   p = derNext; // signature AlgorithmIdentifier
   if (!derExpect(p, tbsEnd, DER_SEQUENCE)) return;
   const issuerEnd = derNext; // formatName reads on: keep where the issuer ends
-  const issuerLen = formatName(derValue, issuerEnd, issuerBuf, 0);
+  let issuerLen = formatName(derValue, issuerEnd, issuerBuf, 0);
   p = issuerEnd;
   // validity: notBefore, notAfter
   if (!derExpect(p, tbsEnd, DER_SEQUENCE)) return;
   const validityEnd = derNext;
+  // nDPI recognises the validity only in its usual form, two UTCTimes (SEQUENCE of 30 bytes);
+  // otherwise (a GeneralizedTime, as in AnyDesk's certificates) it prints no validity and no
+  // issuer, the issuer's attributes then leading the subject.
+  const usualValidity = derLength == 30 && load<u8>(derValue) == <u8>DER_UTC_TIME;
   let notBefore: i64 = -1;
   let notAfter: i64 = -1;
-  if (derRead(derValue, validityEnd)) {
+  if (usualValidity && derRead(derValue, validityEnd)) {
     notBefore = derTimeSeconds();
     if (derRead(derNext, validityEnd)) notAfter = derTimeSeconds();
   }
   p = validityEnd;
   if (!derExpect(p, tbsEnd, DER_SEQUENCE)) return;
   const subjectEnd = derNext;
-  let subjectLen = formatName(derValue, subjectEnd, subjectBuf, 0);
+  let subjectLen: usize = 0;
+  if (!usualValidity) {
+    memory.copy(subjectBuf, issuerBuf, issuerLen);
+    subjectLen = issuerLen;
+    issuerLen = 0;
+  }
+  subjectLen = formatName(derValue, subjectEnd, subjectBuf, subjectLen);
   p = subjectEnd;
   sanLen = 0;
   // subjectPublicKeyInfo, then optional [1] [2] unique ids and [3] extensions.
