@@ -32,7 +32,9 @@ const OPT_PAD: u32 = 0;
 const OPT_HOST_NAME: u32 = 12;
 const OPT_PARAMETER_LIST: u32 = 55;
 const OPT_VENDOR_CLASS: u32 = 60;
+const OPT_MESSAGE_TYPE: u32 = 53;
 const OPT_END: u32 = 255;
+const MAX_MESSAGE_TYPE: u32 = 18;
 
 /** Options fit in a datagram; a count bounds the walk over crafted ones as well. */
 const MAX_OPTIONS: i32 = 256;
@@ -49,10 +51,27 @@ export function dissectDhcp(rec: usize, fromClient: bool): i32 {
   if (len < OPTIONS_START) return R_NO;
   const op = u8at(p + BOOTP_OP);
   if ((op != OP_REQUEST && op != OP_REPLY) || u8at(p + BOOTP_HLEN) > 16) return R_NO;
-  if (be32(p + BOOTP_FIXED) != MAGIC_COOKIE) return R_NO;
+  if (be32(p + BOOTP_FIXED) != MAGIC_COOKIE || !validMessageType(p + OPTIONS_START, p + len)) return R_NO;
   setDetected(rec, PROTO_DHCP, 0);
   readOptions(rec, p + OPTIONS_START, p + len);
   return R_DONE;
+}
+
+/**
+ * RFC 2131 §3 requires the DHCP Message Type option (53) in every DHCP message: the first
+ * one found must hold a known type (1-8 in RFC 2132 §9.6, up to 18 with later RFCs).
+ */
+function validMessageType(start: usize, end: usize): bool {
+  let cursor = start;
+  for (let i = 0; i < MAX_OPTIONS && cursor + 2 < end; i++) {
+    const code = u8at(cursor);
+    if (code == OPT_END) return false;
+    if (code == OPT_PAD) { cursor++; continue; }
+    const len = <usize>u8at(cursor + 1);
+    if (code == OPT_MESSAGE_TYPE) return len == 1 && u8at(cursor + 2) - 1 < MAX_MESSAGE_TYPE;
+    cursor += 2 + len;
+  }
+  return false;
 }
 
 function readOptions(rec: usize, start: usize, end: usize): void {

@@ -3,14 +3,18 @@
 // sips: (§19.1) or tel: (RFC 3966) URI. Methods: RFC 3261's six and the extensions' PRACK
 // (RFC 3262), SUBSCRIBE and NOTIFY (RFC 6665), PUBLISH (RFC 3903), INFO (RFC 6086), REFER
 // (RFC 3515), MESSAGE (RFC 3428) and UPDATE (RFC 3311). CRLF keep-alives (RFC 5626 §3.5.1)
-// are skipped. One message decides the flow.
+// are skipped. One message decides the flow; on ports 5060/5061 a few are read before giving up.
 //
 // No per-flow state.
 import * as info from "../decode/packet_info";
 import { u8at } from "../util/bytes";
 import { setDetected } from "../classify/classify";
 import { PROTO_SIP } from "../classify/generated/protocols";
+import { FLOW_DPI_PACKETS } from "../flow/record";
 import { R_DONE, R_MAYBE, R_NO } from "./result";
+
+/** Packets of a flow on SIP's ports read before giving up. */
+const SIP_PORT_PACKETS: u32 = 4;
 
 /** The method names, each followed by the SP that ends it, concatenated; lengths below. */
 const METHODS: usize = memory.data<u8>([
@@ -55,6 +59,9 @@ function isSipUri(p: usize, end: usize): bool {
 }
 
 export function dissectSip(rec: usize, fromClient: bool): i32 {
+  // On SIP's ports a damaged first message does not end the search (nDPI reads a few).
+  const onSipPort = isSipPort(info.srcPort) || isSipPort(info.dstPort);
+  const patience = onSipPort && <u32>load<u8>(rec + FLOW_DPI_PACKETS) < SIP_PORT_PACKETS ? R_MAYBE : R_NO;
   let p = info.payloadPtr;
   const end = p + <usize>info.payloadLen;
   while (p < end && (u8at(p) == 0x0d || u8at(p) == 0x0a)) p++;
@@ -67,11 +74,14 @@ export function dissectSip(rec: usize, fromClient: bool): i32 {
   for (let i: usize = 0; i < METHOD_COUNT; i++) {
     const len = <usize>load<u8>(METHOD_LENGTHS + i);
     if (startsWith(p, end, method, len)) {
-      if (!isSipUri(p + len, end)) return R_NO;
+      if (!isSipUri(p + len, end)) return patience;
       setDetected(rec, PROTO_SIP, 0);
       return R_DONE;
     }
     method += len;
   }
-  return R_NO;
+  return patience;
 }
+
+/** 5060 and 5061 (SIP over TLS), RFC 3261 §19.1.2. */
+@inline function isSipPort(port: u32): bool { return port == 5060 || port == 5061; }

@@ -36,7 +36,7 @@ test('a server reply first: DHCP, nothing more is read from the flow', async () 
 });
 
 test('pad options are skipped; options after an empty one are not reported (as nDPI)', async () => {
-  let f = await udpConversation(68, 67, [bootp(1, cat([0, 0, 0], opt(12, ascii('host')), [255]))]);
+  let f = await udpConversation(68, 67, [bootp(1, cat([0, 0, 0], opt(53, [3]), opt(12, ascii('host')), [255]))]);
   assert.equal(f.host_server_name, 'host');
   f = await udpConversation(68, 67, [bootp(1, cat(opt(53, [1]), opt(80, []), opt(12, ascii('hidden')), opt(55, [1, 3]), [255]))]);
   assert.equal(proto(f), 'DHCP [DPI]');
@@ -45,7 +45,7 @@ test('pad options are skipped; options after an empty one are not reported (as n
 });
 
 test('an option running past the datagram end is ignored, the ones before it kept', async () => {
-  const options = cat(opt(55, [1, 3, 6]), [12, 200], ascii('short'));
+  const options = cat(opt(53, [1]), opt(55, [1, 3, 6]), [12, 200], ascii('short'));
   const f = await udpConversation(68, 67, [bootp(1, options)]);
   assert.equal(f['protos.dhcp.fingerprint'], '1,3,6');
   assert.equal(f.host_server_name, undefined);
@@ -56,6 +56,15 @@ test('no magic cookie, a bad op, hlen > 16 or a message shorter than 240 bytes: 
     const f = await udpConversation(68, 67, [bad]);
     assert.equal(proto(f), 'DHCP [Match by port]');
   }
+});
+
+test('the DHCP Message Type option must be there with a known type (1-18)', async () => {
+  for (const bad of [cat(opt(53, [106]), opt(12, ascii('x')), [255]), cat(opt(53, [0]), [255]), cat(opt(12, ascii('x')), [255]), cat(opt(53, [1, 2]), [255]), [255]]) {
+    const f = await udpConversation(68, 67, [bootp(1, Uint8Array.from(bad))]);
+    assert.equal(proto(f), 'DHCP [Match by port]');
+  }
+  const f = await udpConversation(68, 67, [bootp(1, cat(opt(53, [18]), [255]))]);
+  assert.equal(proto(f), 'DHCP [DPI]');
 });
 
 test('a BOOTP message on other ports is not DHCP', async () => {

@@ -31,6 +31,17 @@ test('a damaged version after a valid URI is still SIP (nDPI reads the start onl
   assert.equal(proto(f), 'SIP [DPI]');
 });
 
+test('on 5060 a damaged first request does not end the search; elsewhere it does', async () => {
+  const damaged = ascii('INVITEKsip:9a239287044@voip.brujula.net SIP/2.0\r\n');
+  const good = ascii('INVITE sip:97239287044@voip.brujula.net SIP/2.0\r\n');
+  let f = await udpConversation(5060, 5060, [damaged, good]);
+  assert.equal(proto(f), 'SIP [DPI]');
+  f = await udpConversation(40000, 40001, [damaged, good]);
+  assert.equal(f['proto.ndpi'], 'Unknown');
+  f = await udpConversation(5060, 5060, [damaged, damaged, damaged, damaged, good]);
+  assert.equal(proto(f), 'SIP [Match by port]');
+});
+
 test('other URI schemes, lower-case methods, truncated lines or HTTP: not SIP by payload', async () => {
   for (const text of ['INVITE six:bob@example.com SIP/2.0', 'CANCEL qip:x', 'invite sip:x', 'INVITE', 'INVITE si', 'SIP/2.0', 'GET / HTTP/1.1\r\n', 'BYE  sip:x']) {
     const f = await udpConversation(40000, 40001, [ascii(text)]);
