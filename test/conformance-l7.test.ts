@@ -12,6 +12,8 @@ const FLOORS: Record<string, number> = {
   'Hostname/SNI': 0.20,
   'risk set': 0.80,
   'URL': 0.95,
+  'HASSH-C': 0.95,
+  'HASSH-S': 0.95,
 };
 
 test('application layer: agreement with nDPI on dev+extra, no regression below the reached floors', async (t) => {

@@ -36,12 +36,22 @@ import { dissectTds } from "./tds";
 import { dissectNfs } from "./nfs";
 import { dissectPostgres } from "./postgres";
 import { dissectLdap } from "./ldap";
+import { dissectSsh, releaseSsh } from "./ssh";
+import { dissectGnutella } from "./gnutella";
+import { dissectBittorrent } from "./bittorrent";
+import { dissectSsdp } from "./ssdp";
+import { dissectEthereum } from "./ethereum";
 
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
 export const DISSECTOR_TLS: u32 = 2;
 export const DISSECTOR_HTTP: u32 = 4;
 export const DISSECTOR_QUIC: u32 = 3;
+export const DISSECTOR_SSH: u32 = 5;
+export const DISSECTOR_GNUTELLA: u32 = 6;
+export const DISSECTOR_BITTORRENT: u32 = 7;
+export const DISSECTOR_SSDP: u32 = 8;
+export const DISSECTOR_ETHEREUM: u32 = 9;
 export const DISSECTOR_SLP: u32 = 10;
 export const DISSECTOR_STUN: u32 = 11;
 export const DISSECTOR_RTP: u32 = 12;
@@ -82,6 +92,11 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
   switch (id) {
     case DISSECTOR_DNS: return dissectDns(rec, fromClient);
     case DISSECTOR_QUIC: return dissectQuic(rec, fromClient);
+    case DISSECTOR_SSH: return dissectSsh(rec, fromClient);
+    case DISSECTOR_GNUTELLA: return dissectGnutella(rec, fromClient);
+    case DISSECTOR_BITTORRENT: return dissectBittorrent(rec, fromClient);
+    case DISSECTOR_SSDP: return dissectSsdp(rec, fromClient);
+    case DISSECTOR_ETHEREUM: return dissectEthereum(rec, fromClient);
     case DISSECTOR_TLS: return dissectTls(rec, fromClient);
     case DISSECTOR_HTTP: return dissectHttp(rec, fromClient);
     case DISSECTOR_SLP: return dissectSlp(rec, fromClient);
@@ -122,6 +137,11 @@ export function dissectorTransports(id: u32): u32 {
   switch (id) {
     case DISSECTOR_DNS: return ON_TCP | ON_UDP;
     case DISSECTOR_QUIC: return ON_UDP;
+    case DISSECTOR_SSH: return ON_TCP;
+    case DISSECTOR_GNUTELLA: return ON_TCP | ON_UDP;
+    case DISSECTOR_BITTORRENT: return ON_TCP | ON_UDP;
+    case DISSECTOR_SSDP: return ON_UDP;
+    case DISSECTOR_ETHEREUM: return ON_TCP | ON_UDP;
     case DISSECTOR_TLS: return ON_TCP;
     case DISSECTOR_HTTP: return ON_TCP;
     case DISSECTOR_SLP: return ON_TCP | ON_UDP;
@@ -165,6 +185,7 @@ export function dissectorTransports(id: u32): u32 {
 export function releaseDissector(id: u32, rec: usize): void {
   switch (id) {
     case DISSECTOR_TLS: releaseTls(rec); break;
+    case DISSECTOR_SSH: releaseSsh(rec); break;
     case DISSECTOR_STUN: releaseStun(rec); break;
     case DISSECTOR_DTLS: releaseDtls(rec); break;
   }
