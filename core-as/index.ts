@@ -9,6 +9,7 @@ import { resetStats, statsBase } from "./stats";
 import { resetPacketInfo } from "./decode/packet_info";
 import { resetClock } from "./pipeline";
 import { releaseRetiredBlocks } from "./dissect/meta";
+import { stunCacheReset } from "./dissect/stun_cache";
 
 export * from "./stats";
 export * from "./flow/record";
@@ -33,6 +34,7 @@ export function init(maxFlows: u32, idleTimeoutMs: u32): void {
   clearEvents();
   tableInit(maxFlows);
   setIdleTimeout(<u64>idleTimeoutMs * 1000);
+  stunCacheReset();
 }
 
 /** Scratch region of at least `size` bytes where the runtime copies each chunk. */

@@ -36,6 +36,11 @@ export function stunCacheFind(addr: usize, port: u32): u32 {
   return app != 0 && sameEndpoint(entry, addr, port) ? app : 0;
 }
 
+/** A new analysis: no endpoint of the previous one is remembered. */
+export function stunCacheReset(): void {
+  memory.fill(table, 0, <usize>SLOTS * ENTRY);
+}
+
 export function stunCacheStore(addr: usize, port: u32, app: u32): void {
   if (app == 0) return;
   const entry = slotOf(addr, port);
