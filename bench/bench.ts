@@ -1,10 +1,11 @@
 // Throughput and memory of the engine over one capture file, printed as one JSON line.
 //
-//   npm run bench -- [FILE] [--max-flows N] [--idle-timeout S] [--io read|stream]
+//   npm run bench -- [FILE] [--max-flows N] [--idle-timeout S] [--io overlap|read|stream] [--wasm CORE]
 //
 // The file is fed in CHUNK_SIZE (1 MiB) chunks to one engine, then end() is called. The timed
-// path never builds flow objects (no engine.flows()): what is measured is framing, decoding and
-// flow-table work, plus the one copy per chunk into wasm memory. See bench/README.md.
+// path never builds flow objects (no engine.flows(), no event handler): what is measured is all
+// the core does (framing, decoding, flow table, dissection, classification), the one copy per
+// chunk into wasm memory and the reads. See bench/README.md.
 import { closeSync, existsSync, openSync, read, readFileSync, readSync, createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
