@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress';
 import { CaptureFormatError } from '../../runtime/engine.ts';
 import { analyzeFile } from './engine.ts';
 import { FORMATS, type Format, summary, toCsv, toJson, toNdjson, toTable } from './format.ts';
+import { CheckSession } from './checks.ts';
 
 const SAMPLE = fileURLToPath(new URL('../../build/sample.pcap', import.meta.url));
 
@@ -23,6 +24,10 @@ interface AnalyzeOptions {
   idleTimeout?: number;
   progress: boolean;
   quiet?: boolean;
+  checks?: string;
+  alerts?: string;
+  state?: string;
+  localNetworks?: string;
 }
 
 async function analyze(file: string | undefined, options: AnalyzeOptions): Promise<void> {
@@ -43,13 +48,23 @@ async function analyze(file: string | undefined, options: AnalyzeOptions): Promi
   const bar = showProgress
     ? new cliProgress.SingleBar({ format: 'analysing |{bar}| {percentage}% {value}/{total} bytes', stream: process.stderr }, cliProgress.Presets.shades_classic)
     : null;
+  // Checks (--checks, --alerts, --state): alerts as NDJSON, script stats on stderr.
+  let checks: CheckSession | null = null;
+  if (options.checks !== undefined || options.alerts !== undefined) {
+    try {
+      checks = await CheckSession.open({ checks: options.checks, alerts: options.alerts, state: options.state, localNetworks: options.localNetworks, quiet: options.quiet });
+    } catch (error) {
+      fail(`cannot load checks: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 2);
+    }
+  }
   bar?.start(total, 0);
   let result;
   try {
     result = await analyzeFile(path, {
       maxFlows: options.maxFlows,
       idleTimeoutSec: options.idleTimeout,
-      onProgress: bar ? (bytes) => bar.update(bytes) : undefined,
+      engine: checks ? (engine) => checks.runner.attach(engine) : undefined,
+      onProgress: bar || checks ? (bytes) => { bar?.update(bytes); checks?.runner.tick(); } : undefined,
     });
   } catch (error) {
     bar?.stop();
@@ -58,6 +73,9 @@ async function analyze(file: string | undefined, options: AnalyzeOptions): Promi
     fail(`cannot analyse ${path}: ${reason}`, 1);
   }
   bar?.stop();
+  await checks?.close();
+  // --alerts - owns stdout: the flows are not printed.
+  if (options.alerts === '-') return;
   const { flows, stats } = result;
   const out = options.format === 'ndjson' ? toNdjson(flows)
     : options.format === 'json' ? toJson(flows, stats)
@@ -91,6 +109,10 @@ program.command('analyze')
   .option('--idle-timeout <seconds>', 'end flows idle this long in packet time (default: never, as nDPI reads files)', nonNegative('--idle-timeout'))
   .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
   .option('-q, --quiet', 'no summary on stderr')
+  .option('--checks <path>', 'run Lua flow checks: a folder of ntopng hook scripts (custom_flow_protocol_detected_script.lua...) and user scripts, or one file')
+  .option('--alerts <file>', 'write flow alerts (checks and nDPI risks) as NDJSON to FILE, or - for stdout (then the flows are not printed)')
+  .option('--state <file>', 'keep the checks\' ntop cache in FILE (loaded before, saved after)')
+  .option('--local-networks <cidrs>', 'local networks for the checks, as ntopng -m (default 192.168.1.0/24,127.0.0.0/8,fe80::/10)')
   .action(analyze);
 
 await program.parseAsync(process.argv);

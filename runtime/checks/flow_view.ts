@@ -1,0 +1,290 @@
+// What the sandbox sees of a flow: the values pushed on every run (FlowArgs, built once per event
+// and shared by every script) and the tables fetched on demand (flow.http() and the others,
+// flow.getFullInfo()). Keys and semantics follow ntopng (ntopng-notes §2, §4).
+import type { FlowInfo } from '../types.ts';
+import type { LuaModule } from './lua_module.ts';
+import type { FlowArgs } from './sandbox.ts';
+import { parseIp, type AddressClass, type LocalNetworks } from './local_networks.ts';
+import { cipherClass, protocolId } from '../ndpi/tables.ts';
+import { riskAlertType } from '../alerts.ts';
+
+// Flag bits of FlowArgs.flags (lua/flow_api.ts reads the same values).
+export const F_CLI_LOCAL = 1, F_SRV_LOCAL = 2, F_CLI_MULTI = 4, F_SRV_MULTI = 8;
+export const F_ONEWAY = 16, F_TWH_OK = 32, F_BIDIR = 64, F_BLACKLISTED = 128;
+
+const MALWARE_CATEGORY = 100;
+const RISK_MALWARE_HOST_CONTACTED = 53;
+
+function ids(...names: string[]): Set<number> {
+  const out = new Set<number>();
+  for (const name of names) {
+    const id = protocolId(name);
+    if (id !== undefined) out.add(id);
+  }
+  return out;
+}
+
+// nDPI protocols whose metadata ntopng reports in each table (Flow::isHTTP/isDNS/isSSH/isTLS).
+const HTTP_PROTOCOLS = ids('HTTP', 'HTTP_Connect', 'HTTP_Proxy');
+const DNS_PROTOCOLS = ids('DNS', 'MDNS', 'LLMNR');
+const SSH_PROTOCOLS = ids('SSH');
+const TLS_PROTOCOLS = ids('TLS', 'QUIC', 'DTLS', 'IMAPS', 'POPS', 'SMTPS', 'FTPS', 'DoH_DoT');
+
+/** Writes the strings a run pushes into the Lua module's memory once, and keeps them there. */
+class StringPool {
+  readonly #module: LuaModule;
+  readonly #pool = new Map<string, { ptr: number; len: number }>();
+  readonly #encoder = new TextEncoder();
+
+  constructor(module: LuaModule) {
+    this.#module = module;
+  }
+
+  get(s: string): { ptr: number; len: number } {
+    let entry = this.#pool.get(s);
+    if (entry !== undefined) return entry;
+    const bytes = this.#encoder.encode(s);
+    const ptr = this.#module.malloc(bytes.length + 1);
+    if (ptr === 0) throw new Error('out of memory in the Lua module');
+    const heap = this.#module.heap();
+    heap.set(bytes, ptr);
+    heap[ptr + bytes.length] = 0;
+    entry = { ptr, len: bytes.length };
+    this.#pool.set(s, entry);
+    return entry;
+  }
+
+  /** Frees everything when the pool has grown large (between runs only). */
+  trim(): void {
+    if (this.#pool.size >= 16384) this.clear();
+  }
+
+  /** Frees everything (call between runs only: pointers handed out become invalid). */
+  clear(): void {
+    for (const { ptr } of this.#pool.values()) this.#module.free(ptr);
+    this.#pool.clear();
+  }
+}
+
+export class FlowView {
+  readonly #strings: StringPool;
+  readonly #networks: LocalNetworks;
+  readonly #args: FlowArgs = {
+    cliPort: 0, srvPort: 0, l4: 0, vlan: 0, c2sBytes: 0, s2cBytes: 0, master: 0, app: 0, flags: 0,
+    cliPtr: 0, cliLen: 0, srvPtr: 0, srvLen: 0, namePtr: 0, nameLen: 0, now: 0,
+  };
+  cli: AddressClass | null = null;
+  srv: AddressClass | null = null;
+
+  constructor(module: LuaModule, networks: LocalNetworks) {
+    this.#strings = new StringPool(module);
+    this.#networks = networks;
+  }
+
+  get networks(): LocalNetworks {
+    return this.#networks;
+  }
+
+  /** The run arguments for a flow (one shared object, valid until the next call). */
+  prepare(flow: FlowInfo, nowSec: number): FlowArgs {
+    const a = this.#args;
+    this.#strings.trim();
+    const cli = this.#networks.classify(flow['cli.ip']);
+    const srv = this.#networks.classify(flow['srv.ip']);
+    this.cli = cli;
+    this.srv = srv;
+    const c2sPackets = flow['cli2srv.packets'], s2cPackets = flow['srv2cli.packets'];
+    let flags = 0;
+    if (cli.local) flags |= F_CLI_LOCAL;
+    if (srv.local) flags |= F_SRV_LOCAL;
+    if (cli.multicastOrBroadcast) flags |= F_CLI_MULTI;
+    if (srv.multicastOrBroadcast) flags |= F_SRV_MULTI;
+    // Flow.h isOneWay: packets seen, and one direction empty.
+    if (c2sPackets + s2cPackets > 0 && (c2sPackets === 0 || s2cPackets === 0)) flags |= F_ONEWAY;
+    if (flow['tcp.twh_ok']) flags |= F_TWH_OK;
+    if (c2sPackets > 0 && s2cPackets > 0) flags |= F_BIDIR;
+    if (isBlacklisted(flow)) flags |= F_BLACKLISTED;
+    a.cliPort = flow['cli.port'];
+    a.srvPort = flow['srv.port'];
+    a.l4 = flow['proto.l4_id'];
+    a.vlan = flow.vlan;
+    a.c2sBytes = flow['cli2srv.bytes'];
+    a.s2cBytes = flow['srv2cli.bytes'];
+    a.master = flow['proto.master_ndpi_id'] ?? 0;
+    a.app = flow['proto.ndpi_id'] ?? 0;
+    a.flags = flags;
+    const cliStr = this.#strings.get(flow['cli.ip']);
+    const srvStr = this.#strings.get(flow['srv.ip']);
+    const nameStr = this.#strings.get(flow['proto.ndpi'] ?? 'Unknown');
+    a.cliPtr = cliStr.ptr;
+    a.cliLen = cliStr.len;
+    a.srvPtr = srvStr.ptr;
+    a.srvLen = srvStr.len;
+    a.namePtr = nameStr.ptr;
+    a.nameLen = nameStr.len;
+    a.now = nowSec;
+    return a;
+  }
+
+  /** Frees the pooled strings (between events). */
+  clearStrings(): void {
+    this.#strings.clear();
+  }
+}
+
+/**
+ * flowscope has no host blacklists: a flow is blacklisted when nDPI puts it in the Malware
+ * category or flags a contacted malware host (ntopng 4.x: a blacklisted host or the malware
+ * category).
+ */
+export function isBlacklisted(flow: FlowInfo): boolean {
+  return flow['proto.ndpi_cat_id'] === MALWARE_CATEGORY || (flow.flow_risk ?? []).includes(RISK_MALWARE_HOST_CONTACTED);
+}
+
+function inFamily(flow: FlowInfo, protocols: Set<number>, prefix: string): boolean {
+  if (protocols.has(flow['proto.master_ndpi_id']) || protocols.has(flow['proto.ndpi_id'])) return true;
+  for (const key in flow) if (key.startsWith(prefix)) return true;
+  return false;
+}
+
+function copyKeys(flow: FlowInfo, prefixes: string[], out: Record<string, unknown>): void {
+  for (const key in flow) {
+    for (const prefix of prefixes) {
+      if (key.startsWith(prefix)) {
+        const value = (flow as unknown as Record<string, unknown>)[key];
+        if (value !== undefined) out[key] = value;
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * The tables of flow.http(), flow.dns(), flow.ssh() and flow.tls_quic(): ntopng's dotted keys
+ * (as Flow::lua) plus document 001's short names; {} when the flow is not of that protocol.
+ */
+export function flowMeta(flow: FlowInfo): { http: Record<string, unknown>; dns: Record<string, unknown>; ssh: Record<string, unknown>; tls: Record<string, unknown> } {
+  const http: Record<string, unknown> = {};
+  const dns: Record<string, unknown> = {};
+  const ssh: Record<string, unknown> = {};
+  const tls: Record<string, unknown> = {};
+  const host = flow.host_server_name;
+  if (inFamily(flow, HTTP_PROTOCOLS, 'protos.http.')) {
+    copyKeys(flow, ['protos.http.'], http);
+    if (host !== undefined && http['protos.http.server_name'] === undefined) http['protos.http.server_name'] = host;
+    http.method = http['protos.http.last_method'];
+    http.url = http['protos.http.last_url'];
+    http.content_type = http['protos.http.last_content_type'];
+    http.return_code = http['protos.http.last_return_code'];
+    http.server_name = http['protos.http.server_name'];
+    http.user_agent = http['protos.http.last_user_agent'];
+    http.server = http['protos.http.last_server'];
+  }
+  if (inFamily(flow, DNS_PROTOCOLS, 'protos.dns.')) {
+    copyKeys(flow, ['protos.dns.'], dns);
+    dns.last_query = dns['protos.dns.last_query'];
+    dns.last_query_type = dns['protos.dns.last_query_type'];
+    dns.last_return_code = dns['protos.dns.last_return_code'];
+    dns.replies_as_string = dns['protos.dns.last_answer'];
+    dns.invalid_chars_in_query = dns['protos.dns.invalid_chars_in_query'] === true;
+  }
+  if (inFamily(flow, SSH_PROTOCOLS, 'protos.ssh.')) {
+    copyKeys(flow, ['protos.ssh.'], ssh);
+    ssh.client_signature = ssh['protos.ssh.client_signature'];
+    ssh.server_signature = ssh['protos.ssh.server_signature'];
+    ssh.hassh_client = ssh['protos.ssh.hassh.client_hash'];
+    ssh.hassh_server = ssh['protos.ssh.hassh.server_hash'];
+  }
+  if (inFamily(flow, TLS_PROTOCOLS, 'protos.tls')) {
+    copyKeys(flow, ['protos.tls', 'protos.quic.'], tls);
+    if (host !== undefined && tls['protos.tls.client_requested_server_name'] === undefined) tls['protos.tls.client_requested_server_name'] = host;
+    const cipher = tls['protos.tls.cipher'];
+    tls.client_requested_server_name = tls['protos.tls.client_requested_server_name'];
+    tls.server_names = tls['protos.tls.server_names'];
+    tls.issuerDN = tls['protos.tls.issuerDN'];
+    tls.subjectDN = tls['protos.tls.subjectDN'];
+    tls.ja3_client = tls['protos.tls.ja3.client_hash'];
+    tls.ja3_server = tls['protos.tls.ja3.server_hash'];
+    tls.ja4_client = tls['protos.tls.ja4.client_hash'];
+    tls.notBefore = tls['protos.tls.notBefore'];
+    tls.notAfter = tls['protos.tls.notAfter'];
+    tls.tls_version = tls['protos.tls_version'];
+    tls.client_alpn = tls['protos.tls.client_alpn'];
+    tls.cipher = cipher;
+    tls.unsafe_cipher = typeof cipher === 'number' ? cipherClass(cipher) !== 'safe' : false;
+  }
+  return { http, dns, ssh, tls };
+}
+
+/** ntopng's IpAddress key (ntopng-notes §3) of an address in text form; 0 when unparsable. */
+export function ipKey(text: string): number {
+  const bytes = parseIp(text);
+  if (bytes === null) return 0;
+  if (bytes.length === 4) return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
+  let key = 0;
+  for (let i = 0; i < 4; i++) {
+    const o = 4 * i;
+    const word = (bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24)) >>> 0;
+    key = (key + ((word << (2 * i)) >>> 0)) >>> 0;
+  }
+  return key;
+}
+
+/** Score bookkeeping the info table reports (kept by the runner per flow). */
+export interface FlowScoreView {
+  flowScore: number;
+  cliScore: number;
+  srvScore: number;
+  /** alert id -> the score it added to the flow. */
+  alertScores: Map<number, number>;
+  predominantAlert: number;
+  predominantScore: number;
+}
+
+/** The Flow::lua table (high details) of flow.getFullInfo(), built from the flow object. */
+export function flowInfo(flow: FlowInfo, cli: AddressClass, srv: AddressClass, score: FlowScoreView): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...flow };
+  out['cli.key'] = ipKey(flow['cli.ip']);
+  out['srv.key'] = ipKey(flow['srv.ip']);
+  out['cli.localhost'] = cli.local;
+  out['srv.localhost'] = srv.local;
+  out['cli.broadmulticast'] = cli.multicastOrBroadcast;
+  out['srv.broadmulticast'] = srv.multicastOrBroadcast;
+  out['cli.private'] = cli.private;
+  out['srv.private'] = srv.private;
+  out['cli.blacklisted'] = false;
+  out['srv.blacklisted'] = false;
+  out.iface_index = 0;
+  out['flow.idle'] = false;
+  out['packets.sent'] = flow['cli2srv.packets'];
+  out['packets.rcvd'] = flow['srv2cli.packets'];
+  const alertsMap: Record<string, boolean> = {};
+  const alertScore: Record<string, number> = {};
+  for (const [id, value] of score.alertScores) {
+    alertsMap[String(id)] = true;
+    alertScore[String(id)] = value;
+  }
+  out.alerts_map = alertsMap;
+  out['flow.alerted'] = score.alertScores.size > 0;
+  out['flow.status'] = score.predominantAlert;
+  if (score.alertScores.size > 0) {
+    out.predominant_alert = score.predominantAlert;
+    out.predominant_alert_score = score.predominantScore;
+  }
+  out.score = {
+    flow_score: score.flowScore,
+    host_score_total: { client_score: score.cliScore, server_score: score.srvScore },
+    alert_score: alertScore,
+  };
+  // nDPI risks no ntopng check turns into an alert (Flow::lua unhandled_flow_risk).
+  const unhandled: Record<string, number> = {};
+  const names = flow.flow_risk_names ?? [];
+  (flow.flow_risk ?? []).forEach((id, i) => {
+    if (riskAlertType(id) === null) unhandled[names[i] ?? String(id)] = id;
+  });
+  out.unhandled_flow_risk = unhandled;
+  if (flow['protos.tls.client_requested_server_name'] === undefined && flow.host_server_name !== undefined && inFamily(flow, TLS_PROTOCOLS, 'protos.tls')) {
+    out['protos.tls.client_requested_server_name'] = flow.host_server_name;
+  }
+  return out;
+}

@@ -1,0 +1,154 @@
+// Local versus remote as ntopng decides it (ntopng-notes §7): an address is local when it is in
+// the local networks (-m, default 192.168.1.0/24,127.0.0.0/8,fe80::/10), or loopback or IPv6
+// link-local (always), or multicast or broadcast (Host::isLocalHost counts those as local).
+// 0.0.0.0, 255.255.255.255 and the network/broadcast address of a configured IPv4 local subnet
+// are broadcast. RFC 1918 addresses are private, not local, unless a local network covers them.
+
+export const DEFAULT_LOCAL_NETWORKS = '192.168.1.0/24,127.0.0.0/8,fe80::/10';
+
+/** Always local whatever the configuration (IpAddress::checkIP). */
+const ALWAYS_LOCAL = ['127.0.0.0/8', 'fe80::/10'];
+
+interface Network {
+  bytes: Uint8Array;
+  prefix: number;
+  text: string;
+}
+
+export interface AddressClass {
+  /** In a local network, loopback, link-local, multicast or broadcast. */
+  local: boolean;
+  /** Multicast or broadcast (not unicast). */
+  multicastOrBroadcast: boolean;
+  /** Inside the configured local networks only (ntopng's localIP without the multicast rule). */
+  inLocalNetwork: boolean;
+  /** RFC 1918 / RFC 4193 (ntopng's cli.private). */
+  private: boolean;
+}
+
+/** Parses a dotted quad or an RFC 4291 IPv6 text; null when it is neither. */
+export function parseIp(text: string): Uint8Array | null {
+  if (text.includes(':')) return parseIpv6(text);
+  return parseIpv4(text);
+}
+
+function parseIpv4(text: string): Uint8Array | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    if (!/^\d{1,3}$/.test(parts[i])) return null;
+    const v = Number(parts[i]);
+    if (v > 255) return null;
+    out[i] = v;
+  }
+  return out;
+}
+
+function parseIpv6(text: string): Uint8Array | null {
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone);
+  let tail: Uint8Array | null = null;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    tail = parseIpv4(text.slice(lastColon + 1));
+    if (tail === null) return null;
+    text = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  const head = groups(halves[0]);
+  const rest = halves.length === 2 ? groups(halves[1]) : [];
+  const missing = 8 - head.length - rest.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const all = [...head, ...new Array(halves.length === 2 ? missing : 0).fill('0'), ...rest];
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(all[i])) return null;
+    const v = parseInt(all[i], 16);
+    out[2 * i] = v >> 8;
+    out[2 * i + 1] = v & 0xff;
+  }
+  if (tail) out.set(tail, 12);
+  return out;
+}
+
+function parseNetwork(text: string): Network {
+  const trimmed = text.trim().split('=')[0]; // ntopng allows "cidr=alias"
+  const slash = trimmed.indexOf('/');
+  const address = slash >= 0 ? trimmed.slice(0, slash) : trimmed;
+  const bytes = parseIp(address);
+  if (bytes === null) throw new Error(`invalid local network "${text}": not an IPv4 or IPv6 address`);
+  const max = bytes.length * 8;
+  const prefix = slash >= 0 ? Number(trimmed.slice(slash + 1)) : max;
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) throw new Error(`invalid local network "${text}": prefix must be 0..${max}`);
+  return { bytes, prefix, text: trimmed };
+}
+
+function inNetwork(ip: Uint8Array, net: Network): boolean {
+  if (ip.length !== net.bytes.length) return false;
+  let bits = net.prefix;
+  for (let i = 0; bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((ip[i] & mask) !== (net.bytes[i] & mask)) return false;
+  }
+  return true;
+}
+
+/** Network or broadcast address of an IPv4 subnet (prefix < 31). */
+function isSubnetEdge(ip: Uint8Array, net: Network): boolean {
+  if (ip.length !== 4 || net.prefix >= 31 || !inNetwork(ip, net)) return false;
+  const host = ((ip[0] << 24) | (ip[1] << 16) | (ip[2] << 8) | ip[3]) >>> 0;
+  const hostMask = net.prefix === 0 ? 0xffffffff : (0xffffffff >>> net.prefix);
+  const hostPart = host & hostMask;
+  return hostPart === 0 || hostPart === hostMask;
+}
+
+export class LocalNetworks {
+  readonly #networks: Network[];
+  readonly #always: Network[];
+  readonly #cache = new Map<string, AddressClass>();
+
+  /** `networks`: ntopng's -m syntax, comma-separated CIDRs (an array is joined). */
+  constructor(networks: string | string[] = DEFAULT_LOCAL_NETWORKS) {
+    const list = (Array.isArray(networks) ? networks.join(',') : networks).split(',').map((s) => s.trim()).filter((s) => s !== '');
+    this.#networks = list.map(parseNetwork);
+    this.#always = ALWAYS_LOCAL.map(parseNetwork);
+  }
+
+  /** The configured networks as given (normalised CIDR text). */
+  get networks(): string[] {
+    return this.#networks.map((n) => `${n.text.includes('/') ? n.text : `${n.text}/${n.prefix}`}`);
+  }
+
+  classify(ip: string): AddressClass {
+    let cls = this.#cache.get(ip);
+    if (cls !== undefined) return cls;
+    cls = this.#compute(ip);
+    if (this.#cache.size >= 65536) this.#cache.clear();
+    this.#cache.set(ip, cls);
+    return cls;
+  }
+
+  isLocal(ip: string): boolean {
+    return this.classify(ip).local;
+  }
+
+  #compute(text: string): AddressClass {
+    const ip = parseIp(text);
+    if (ip === null) return { local: false, multicastOrBroadcast: false, inLocalNetwork: false, private: false };
+    const inLocalNetwork = this.#networks.some((n) => inNetwork(ip, n)) || this.#always.some((n) => inNetwork(ip, n));
+    let multicastOrBroadcast: boolean;
+    let isPrivate: boolean;
+    if (ip.length === 4) {
+      const all = (v: number) => ip.every((b) => b === v);
+      multicastOrBroadcast = (ip[0] & 0xf0) === 0xe0 || all(0) || all(255) || this.#networks.some((n) => isSubnetEdge(ip, n));
+      isPrivate = ip[0] === 10 || (ip[0] === 172 && (ip[1] & 0xf0) === 16) || (ip[0] === 192 && ip[1] === 168);
+    } else {
+      multicastOrBroadcast = ip[0] === 0xff;
+      isPrivate = (ip[0] & 0xfe) === 0xfc;
+    }
+    return { local: inLocalNetwork || multicastOrBroadcast, multicastOrBroadcast, inLocalNetwork, private: isPrivate };
+  }
+}

@@ -1,0 +1,356 @@
+// Lua source: the flow.* API (document 001, ntopng's src/LuaEngineFlow.cpp), the Flow User
+// Scripts API (document 002) and the entry points the host calls. Runs after the lockdown.
+//
+// The hot path: the host calls dispatch(hook, cli_port, srv_port, l4, vlan, c2s_bytes,
+// s2c_bytes, master, app, flags, cli, srv, proto_name, now) with values pushed through the C
+// API, and the getters return those upvalues: no call back into the host. Everything else
+// (metadata tables, the full Flow::lua table, the status bitmap) is fetched from the host on
+// first use in a run, with one host call each, and cached for the rest of the run.
+//
+// What a run produced comes back as dispatch's return values, a flat list of events:
+//   1 alert: score, msg                      (flow.triggerAlert; one per run, the last wins)
+//   2 set status: key, flow, cli, srv scores (flow.setStatus)
+//   3 clear status: key                      (flow.clearStatus)
+//   4 trigger status: key, info, flow, cli, srv scores (flow.triggerStatus)
+//   5 log: text                              (print, io.write)
+// When the script raises an error the host calls drain() for the events recorded before it.
+export const FLOW_API_LUA = String.raw`
+local I = ...
+local host, decode, encode, ABORT = I.host, I.decode, I.encode, I.ABORT
+local OP_TRACEBACK, OP_FLOW_META, OP_FLOW_INFO, OP_FLOW_STATUS = 3, 4, 5, 6
+local EV_ALERT, EV_SET_STATUS, EV_CLEAR_STATUS, EV_TRIGGER_STATUS, EV_LOG = 1, 2, 3, 4, 5
+local type, tostring, tonumber, error, pairs, next, select, rawequal = type, tostring, tonumber, error, pairs, next, select, rawequal
+local setmetatable, getmetatable, t_unpack, tointeger, floor = setmetatable, getmetatable, table.unpack, math.tointeger, math.floor
+local require = require
+local log_take, log_reset = I.log_take, I.log_reset
+local raw_unpack = I.raw_unpack
+
+-- ---------------------------------------------------------------- the current flow
+local has_flow = false
+local hook_id, cport, sport, l4, vlan, c2s, s2c, master, app, flags, cli, srv, pname, now
+local meta_cache, info_cache, status_cache, score_delta
+local alert_score, alert_msg
+local events, nevents = {}, 0
+
+local F_CLI_LOCAL, F_SRV_LOCAL, F_CLI_MULTI, F_SRV_MULTI = 1, 2, 4, 8
+local F_ONEWAY, F_TWH_OK, F_BIDIR, F_BLACKLISTED = 16, 32, 64, 128
+
+local function push_event(...)
+  local n = select('#', ...)
+  for i = 1, n do events[nevents + i] = (select(i, ...)) end
+  nevents = nevents + n
+end
+
+local function host_value(op, ...)
+  local blob, err = host(op, ...)
+  if blob == nil and err ~= nil then error(err, 3) end
+  return decode(blob)
+end
+
+local function meta()
+  if meta_cache == nil then meta_cache = host_value(OP_FLOW_META) or {} end
+  return meta_cache
+end
+local function info()
+  if info_cache == nil then info_cache = host_value(OP_FLOW_INFO) or {} end
+  return info_cache
+end
+local function status()
+  if status_cache == nil then
+    local st = host_value(OP_FLOW_STATUS) or {}
+    status_cache = {}
+    for _, id in pairs(st.ids or {}) do status_cache[id] = true end
+    score_delta = st.score or 0
+  end
+  return status_cache
+end
+
+local function copy(t)
+  local c = {}
+  for k, v in next, t do c[k] = v end
+  return c
+end
+
+flow = {}
+local flow = flow
+
+-- ------------------------------------------- document 001: the 20 functions
+function flow.cli() return cli end
+function flow.cli_port() return cport end
+function flow.srv() return srv end
+function flow.srv_port() return sport end
+function flow.vlan_id() return vlan end
+function flow.protocol() return l4 end
+function flow.bytes() if has_flow then return c2s + s2c end end
+function flow.cli2srv_bytes() return c2s end
+function flow.srv2cli_bytes() return s2c end
+function flow.l7_master_proto() return master end
+function flow.l7_proto() return app end
+function flow.l7_proto_name() return pname end
+function flow.is_oneway() return has_flow and flags & F_ONEWAY ~= 0 end
+function flow.is_unicast() return has_flow and flags & (F_CLI_MULTI | F_SRV_MULTI) == 0 end
+
+function flow.direction()
+  if not has_flow then return nil end
+  local cl, sl = flags & F_CLI_LOCAL ~= 0, flags & F_SRV_LOCAL ~= 0
+  if not cl and not sl then return 'remote2remote' end
+  if cl and sl then return 'local@local' end
+  if cl then return 'local@remote' end
+  return 'remote@local'
+end
+
+function flow.http() if has_flow then return copy(meta().http) end end
+function flow.dns() if has_flow then return copy(meta().dns) end end
+function flow.ssh() if has_flow then return copy(meta().ssh) end end
+function flow.tls_quic() if has_flow then return copy(meta().tls) end end
+
+function flow.triggerAlert(score, msg)
+  if not has_flow then return end
+  alert_score = tonumber(score) or 0
+  if msg == nil then alert_msg = '' else alert_msg = tostring(msg) end
+end
+
+-- ------------------------------------------- document 002: Flow User Scripts API
+local function status_key(st, fname)
+  local t = type(st)
+  if t == 'table' then
+    local key = st.status_key or st.status_id or st.alert_id or st.alert_key
+    if type(key) == 'number' then return key end
+  elseif t == 'number' then
+    return st
+  end
+  error("bad argument #1 to '" .. fname .. "' (a flow_consts.status_types entry expected)", 3)
+end
+
+local function int_or(v, default)
+  v = tonumber(v)
+  if v == nil then return default end
+  return tointeger(floor(v)) or default
+end
+
+function flow.getStatus()
+  if not has_flow then return nil end
+  local bitmap = 0
+  for id in pairs(status()) do
+    if id >= 0 and id < 64 then bitmap = bitmap | (1 << id) end
+  end
+  return bitmap
+end
+
+function flow.isStatusSet(key)
+  if not has_flow then return nil end
+  key = tonumber(key)
+  return key ~= nil and status()[key] == true
+end
+
+function flow.setStatus(st, flow_score, cli_score, srv_score)
+  if not has_flow then return nil end
+  local key = status_key(st, 'setStatus')
+  local set = status()
+  if set[key] then return false end
+  set[key] = true
+  flow_score = int_or(flow_score, 0)
+  score_delta = score_delta + flow_score
+  push_event(EV_SET_STATUS, key, flow_score, int_or(cli_score, 0), int_or(srv_score, 0))
+  return true
+end
+
+function flow.clearStatus(st)
+  if not has_flow then return nil end
+  local key = status_key(st, 'clearStatus')
+  local set = status()
+  if set[key] then
+    set[key] = nil
+    push_event(EV_CLEAR_STATUS, key)
+  end
+end
+
+function flow.triggerStatus(st, status_info, flow_score, cli_score, srv_score)
+  if not has_flow then return nil end
+  local key = status_key(st, 'triggerStatus')
+  local set = status()
+  local info_text
+  if type(status_info) == 'table' then
+    local ok, json = I.pcall(require('dkjson').encode, status_info)
+    info_text = ok and json or tostring(status_info)
+  elseif status_info ~= nil then
+    info_text = tostring(status_info)
+  else
+    info_text = ''
+  end
+  flow_score = int_or(flow_score, 0)
+  if not set[key] then
+    set[key] = true
+    score_delta = score_delta + flow_score
+  end
+  push_event(EV_TRIGGER_STATUS, key, info_text, flow_score, int_or(cli_score, 0), int_or(srv_score, 0))
+  return true
+end
+
+function flow.getFullInfo() if has_flow then return info() end end
+function flow.getInfo() if has_flow then return info() end end
+function flow.isClientUnicast() return has_flow and flags & F_CLI_MULTI == 0 end
+function flow.isServerUnicast() return has_flow and flags & F_SRV_MULTI == 0 end
+function flow.isUnicast() return has_flow and flags & (F_CLI_MULTI | F_SRV_MULTI) == 0 end
+function flow.isRemoteToRemote() return has_flow and flags & (F_CLI_LOCAL | F_SRV_LOCAL) == 0 end
+function flow.isLocalToRemote() return has_flow and flags & (F_CLI_LOCAL | F_SRV_LOCAL) == F_CLI_LOCAL end
+function flow.isRemoteToLocal() return has_flow and flags & (F_CLI_LOCAL | F_SRV_LOCAL) == F_SRV_LOCAL end
+function flow.isLocal() return has_flow and flags & (F_CLI_LOCAL | F_SRV_LOCAL) == (F_CLI_LOCAL | F_SRV_LOCAL) end
+function flow.isBlacklisted() return has_flow and flags & F_BLACKLISTED ~= 0 end
+function flow.isTwhOK() return has_flow and flags & F_TWH_OK ~= 0 end
+function flow.isBidirectional() return has_flow and flags & F_BIDIR ~= 0 end
+function flow.isPassVerdict() if has_flow then return true end end
+
+local function info_field(key, default)
+  if not has_flow then return nil end
+  local v = info()[key]
+  if v == nil then return default end
+  return v
+end
+function flow.getKey() return info_field('ntopng.key') end
+function flow.getHashEntryId() return info_field('hash_entry_id') end
+function flow.getFirstSeen() return info_field('seen.first') end
+function flow.getLastSeen() return info_field('seen.last') end
+function flow.getDuration()
+  if not has_flow then return nil end
+  local t = info()
+  return t['seen.last'] - t['seen.first']
+end
+function flow.getPacketsSent() return info_field('cli2srv.packets') end
+function flow.getPacketsRcvd() return info_field('srv2cli.packets') end
+function flow.getPackets() return info_field('packets') end
+function flow.getBytesSent() return c2s end
+function flow.getBytesRcvd() return s2c end
+function flow.getBytes() if has_flow then return c2s + s2c end end
+function flow.getGoodputBytes() return info_field('goodput_bytes') end
+function flow.getClientKey() return info_field('cli.key') end
+function flow.getServerKey() return info_field('srv.key') end
+function flow.getnDPICategoryName() return info_field('proto.ndpi_cat') end
+function flow.getnDPIProtocolName() return pname end
+function flow.getnDPICategoryId() return info_field('proto.ndpi_cat_id') end
+function flow.getnDPIMasterProtoId() return master end
+function flow.getnDPIAppProtoId() return app end
+function flow.getDnsQuery()
+  if not has_flow then return nil end
+  return meta().dns['protos.dns.last_query'] or ''
+end
+function flow.getClientCountry() return nil end
+function flow.getServerCountry() return nil end
+function flow.getTLSVersion()
+  if not has_flow then return nil end
+  return meta().tls['protos.tls_version'] or 0
+end
+function flow.getnDPIMatchPacket() return nil end
+function flow.getScore()
+  if not has_flow then return nil end
+  status()
+  return score_delta
+end
+
+-- ------------------------------------------- entry points
+local HOOK_NAMES = { 'protocolDetected', 'periodicUpdate', 'flowEnd' }
+local CONF = {}
+local chunk, mode, module_tbl
+local proxy = setmetatable({}, {
+  __index = function(_, k) if has_flow then return info()[k] end end,
+  __pairs = function() return next, has_flow and info() or {}, nil end,
+  __metatable = false,
+})
+
+local function classify(r)
+  if type(r) == 'table' and type(r.check) == 'function' then
+    mode, module_tbl = 'module', r
+  elseif type(r) == 'table' and type(r.hooks) == 'table' then
+    mode, module_tbl = 'hooks', r
+  else
+    mode = 'chunk'
+  end
+end
+
+local function run(hook)
+  if mode == 'chunk' then return chunk() end
+  if mode == 'module' then return module_tbl.check(proxy) end
+  if mode == 'hooks' then
+    local fn = module_tbl.hooks[HOOK_NAMES[hook]]
+    if fn ~= nil then return fn(now, CONF, proxy) end
+    return
+  end
+  classify(chunk())
+  if mode ~= 'chunk' then return run(hook) end
+end
+
+-- Events recorded so far (the pending alert, the log), then a clean slate.
+local log = I.log
+local function epilogue()
+  if nevents == 0 and alert_score == nil and log[1] == nil then return end
+  if alert_score ~= nil then
+    push_event(EV_ALERT, alert_score, alert_msg)
+    alert_score, alert_msg = nil, nil
+  end
+  local text = log_take()
+  if text ~= nil then push_event(EV_LOG, text) end
+  local n = nevents
+  nevents = 0
+  return raw_unpack(events, 1, n)
+end
+
+local function dispatch(h, a1, a2, a3, a4, a5, a6, a7, a8, a9, s1, s2, s3, a10)
+  hook_id = h
+  cport, sport, l4, vlan = a1 | 0, a2 | 0, a3 | 0, a4 | 0
+  c2s, s2c, master, app, flags = a5 | 0, a6 | 0, a7 | 0, a8 | 0, a9 | 0
+  cli, srv, pname, now = s1, s2, s3, a10 | 0
+  has_flow = true
+  meta_cache, info_cache, status_cache = nil, nil, nil
+  run(h)
+  return epilogue()
+end
+
+local function drain()
+  return epilogue()
+end
+
+-- Message handler: the error with a traceback of the script's frames (the host trims ours).
+local function msgh(e)
+  if rawequal(e, ABORT) then return e end
+  local msg
+  if type(e) == 'string' or type(e) == 'number' then
+    msg = tostring(e)
+  else
+    local mt = getmetatable(e)
+    if mt ~= nil and type(mt) == 'table' and mt.__tostring ~= nil then msg = tostring(e)
+    else msg = '(error object is a ' .. type(e) .. ' value)' end
+  end
+  return host(OP_TRACEBACK, msg) or msg
+end
+
+-- A script: compiled now, run per flow (plain chunk) or once then called (module).
+local function compile(source, name)
+  local fn, err = I.load(source, '@' .. name, 't', _ENV)
+  if fn == nil then return err end
+  chunk = fn
+  return nil
+end
+
+-- User scripts (a module with hooks) are run once at load, with no flow bound.
+local function init()
+  has_flow = false
+  cli, srv, pname, cport, sport, l4, vlan, c2s, s2c, master, app, flags, now = nil
+  classify(chunk())
+  local hooks = {}
+  if mode == 'module' then hooks[1] = 1
+  elseif mode == 'hooks' then
+    for i, name in pairs(HOOK_NAMES) do
+      if type(module_tbl.hooks[name]) == 'function' then hooks[#hooks + 1] = i end
+    end
+  else hooks[1] = 1 end
+  log_reset()
+  return mode, t_unpack(hooks)
+end
+
+-- The script's shape once known: 'chunk', 'module', 'hooks', or 'pending' before its first run.
+local function get_mode()
+  return mode or 'pending'
+end
+
+return msgh, dispatch, drain, init, compile, get_mode
+`;

@@ -1,0 +1,159 @@
+// The Lua 5.4 virtual machine (wasmoon's glue.wasm, Emscripten) loaded once per wasm source, and
+// the raw C API the sandbox drives. Web standards only: the caller says where glue.wasm is (a
+// URL or path, or its bytes), so a browser serves it locally and never from wasmoon's CDN default.
+//
+// Why raw exports: wasmoon wraps every export in a checking closure (`module._lua_x`, ~30 ns a
+// call) and its `cwrap`s go through ccall (more). The hot path of a check makes four or five C
+// calls, so the sandbox calls the WebAssembly exports directly (~5 ns). They are captured while
+// the module instantiates (the one moment they are visible); when that fails the wrapped exports
+// are used instead, which is only slower.
+import { LuaFactory, type LuaWasm } from 'wasmoon';
+
+/** The C functions the sandbox calls, with lua_State* and pointers as numbers. */
+export interface LuaApi {
+  lua_newstate(alloc: number, ud: number): number;
+  lua_close(L: number): void;
+  lua_gettop(L: number): number;
+  lua_settop(L: number, idx: number): void;
+  lua_pushvalue(L: number, idx: number): void;
+  lua_rotate(L: number, idx: number, n: number): void;
+  lua_checkstack(L: number, n: number): number;
+  lua_type(L: number, idx: number): number;
+  lua_tonumberx(L: number, idx: number, isnum: number): number;
+  lua_toboolean(L: number, idx: number): number;
+  /** Returns a pointer to the bytes; the length is written at `len` (a size_t*). */
+  lua_tolstring(L: number, idx: number, len: number): number;
+  lua_pushnil(L: number): void;
+  lua_pushnumber(L: number, n: number): void;
+  lua_pushboolean(L: number, b: number): void;
+  lua_pushlstring(L: number, s: number, len: number): number;
+  lua_pushlightuserdata(L: number, p: number): void;
+  lua_pushcclosure(L: number, fn: number, n: number): void;
+  lua_setglobal(L: number, name: number): void;
+  lua_getglobal(L: number, name: number): number;
+  lua_pcallk(L: number, nargs: number, nresults: number, errfunc: number, ctx: number, k: number): number;
+  lua_error(L: number): number;
+  lua_sethook(L: number, fn: number, mask: number, count: number): void;
+  luaL_loadbufferx(L: number, buf: number, size: number, name: number, mode: number): number;
+  luaL_traceback(L: number, L1: number, msg: number, level: number): void;
+  luaopen_base(L: number): number;
+  luaopen_string(L: number): number;
+  luaopen_table(L: number): number;
+  luaopen_math(L: number): number;
+  luaopen_utf8(L: number): number;
+  luaopen_coroutine(L: number): number;
+  luaopen_os(L: number): number;
+}
+
+/** One instantiated Lua module: its C API, memory and a way to turn JS functions into C pointers. */
+export interface LuaModule {
+  api: LuaApi;
+  /** The module's memory as bytes, re-read after anything that may grow it. */
+  heap(): Uint8Array;
+  malloc(size: number): number;
+  free(ptr: number): void;
+  /** Makes a JS function callable from C (`sig` in Emscripten's notation, e.g. 'ii'). */
+  addFunction(fn: (...args: number[]) => number | void, sig: string): number;
+  removeFunction(ptr: number): void;
+  realloc(ptr: number, size: number): number;
+  /** True when the raw exports were captured (the fast path). */
+  raw: boolean;
+}
+
+/** Where glue.wasm comes from: a URL or file path string, a URL, or the file's bytes. */
+export type LuaWasmSource = string | URL | Uint8Array | ArrayBuffer;
+
+const API_NAMES: Array<keyof LuaApi> = [
+  'lua_newstate', 'lua_close', 'lua_gettop', 'lua_settop', 'lua_pushvalue', 'lua_rotate', 'lua_checkstack', 'lua_type', 'lua_tonumberx',
+  'lua_toboolean', 'lua_tolstring', 'lua_pushnil', 'lua_pushnumber', 'lua_pushboolean', 'lua_pushlstring',
+  'lua_pushlightuserdata', 'lua_pushcclosure', 'lua_setglobal', 'lua_getglobal', 'lua_pcallk', 'lua_error',
+  'lua_sethook', 'luaL_loadbufferx', 'luaL_traceback', 'luaopen_base', 'luaopen_string', 'luaopen_table', 'luaopen_math',
+  'luaopen_utf8', 'luaopen_coroutine', 'luaopen_os',
+];
+
+const loaded = new Map<string, Promise<LuaModule>>();
+
+/** The Lua module for a glue.wasm source, instantiated once per distinct source. */
+export function loadLuaModule(source: LuaWasmSource): Promise<LuaModule> {
+  const uri = toUri(source);
+  let module = loaded.get(uri);
+  if (module === undefined) {
+    module = instantiate(uri);
+    loaded.set(uri, module);
+    module.catch(() => loaded.delete(uri));
+  }
+  return module;
+}
+
+function toUri(source: LuaWasmSource): string {
+  if (typeof source === 'string') return source;
+  if (source instanceof URL) return source.protocol === 'file:' ? decodeURIComponent(source.pathname) : source.href;
+  // Emscripten reads data: URIs itself, in every runtime.
+  const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:application/octet-stream;base64,${btoa(binary)}`;
+}
+
+/** Serialises instantiations: the export capture patches WebAssembly for the duration of one. */
+let instantiating: Promise<unknown> = Promise.resolve();
+
+async function instantiate(uri: string): Promise<LuaModule> {
+  const previous = instantiating;
+  let release!: () => void;
+  instantiating = new Promise<void>((resolve) => (release = resolve));
+  await previous.catch(() => undefined);
+  let exports: Record<string, unknown> | null = null;
+  const wasm = WebAssembly as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const originals = { instantiate: wasm.instantiate, instantiateStreaming: wasm.instantiateStreaming };
+  const capture = (result: unknown) => {
+    const instance = (result as { instance?: WebAssembly.Instance }).instance ?? (result as WebAssembly.Instance);
+    const candidate = instance?.exports as Record<string, unknown> | undefined;
+    if (candidate && typeof candidate.lua_pcallk === 'function' && typeof candidate.luaL_loadbufferx === 'function') exports = candidate;
+    return result;
+  };
+  let luaWasm: LuaWasm;
+  try {
+    wasm.instantiate = function (this: unknown, ...args: unknown[]) {
+      return originals.instantiate.apply(this, args).then(capture);
+    };
+    if (originals.instantiateStreaming) {
+      wasm.instantiateStreaming = function (this: unknown, ...args: unknown[]) {
+        return originals.instantiateStreaming.apply(this, args).then(capture);
+      };
+    }
+    luaWasm = await new LuaFactory(uri).getLuaModule();
+  } finally {
+    wasm.instantiate = originals.instantiate;
+    if (originals.instantiateStreaming) wasm.instantiateStreaming = originals.instantiateStreaming;
+    release();
+  }
+  const em = luaWasm.module as unknown as Record<string, unknown> & {
+    HEAPU8: Uint8Array;
+    addFunction(fn: (...args: number[]) => number | void, sig: string): number;
+    removeFunction(ptr: number): void;
+    _malloc(size: number): number;
+    _free(ptr: number): void;
+    _realloc(ptr: number, size: number): number;
+  };
+  const raw = exports !== null;
+  const api = {} as Record<string, unknown>;
+  for (const name of API_NAMES) {
+    const fn = raw ? (exports as unknown as Record<string, unknown>)[name] : em[`_${name}`];
+    if (typeof fn !== 'function') throw new Error(`the Lua module lacks ${name}`);
+    api[name] = fn;
+  }
+  const malloc = raw ? ((exports as unknown as Record<string, unknown>).malloc as (n: number) => number) : em._malloc;
+  const free = raw ? ((exports as unknown as Record<string, unknown>).free as (p: number) => void) : em._free;
+  const realloc = raw ? ((exports as unknown as Record<string, unknown>).realloc as (p: number, n: number) => number) : em._realloc;
+  return {
+    api: api as unknown as LuaApi,
+    heap: () => em.HEAPU8,
+    malloc: typeof malloc === 'function' ? malloc : em._malloc,
+    free: typeof free === 'function' ? free : em._free,
+    realloc: typeof realloc === 'function' ? realloc : em._realloc,
+    addFunction: (fn, sig) => em.addFunction(fn, sig),
+    removeFunction: (ptr) => em.removeFunction(ptr),
+    raw,
+  };
+}

@@ -1,0 +1,582 @@
+// Runs check scripts on the engine's flow events, by ntopng's hooks (ntopng-notes §4):
+//
+//   custom_flow_protocol_detected_script.lua  once per flow when dissection is over (the engine's
+//   custom_flow_lua_script.lua                flow_detected event; at the end of the input for
+//                                             flows that never got a protocol)
+//   custom_flow_periodic_script.lua           every 60 s of packet time while the flow is active
+//   custom_flow_end_script.lua                once when the flow ends (idle or end of input)
+//
+// Any other *.lua is a user script: run once at load with no flow bound, it returns a table
+// with check(flow_info) (protocol detected) or hooks = {protocolDetected, periodicUpdate,
+// flowEnd} (ntopng 4.x user scripts) and is called on those hooks. A hook file may be a plain
+// chunk (re-run per flow; globals persist between flows, as in ntopng) or such a module.
+//
+// One Lua state per script (ntopng has one per hook), so a script's globals, memory and errors
+// stay its own. Periodic calls run on packet time: a flow is due 60 s after its detection, then
+// every 60 s; tick() (after every chunk fed) compares the due flows with the capture clock, the
+// latest packet time seen in events or in the due flow itself, and a flow_ended event runs a
+// last due call before the end hook.
+import type { Engine } from '../engine.ts';
+import type { FlowEvent, FlowInfo } from '../types.ts';
+import { loadLuaModule, type LuaModule, type LuaWasmSource } from './lua_module.ts';
+import {
+  HOOK_END, HOOK_PERIODIC, HOOK_PROTOCOL_DETECTED, Sandbox,
+  type AbortReason, type CheckEvent, type FlowProvider, type HostModule, type SandboxLimits,
+} from './sandbox.ts';
+import { FlowView, flowInfo, flowMeta, type FlowScoreView } from './flow_view.ts';
+import { LocalNetworks, type AddressClass } from './local_networks.ts';
+import { luaModules } from './modules/lua_modules.ts';
+import { ntopModule } from './modules/ntop.ts';
+import {
+  AlertStore, CUSTOM_LUA_SCRIPT_ALERT, SCORE_LEVELS, SCORE_MAX_VALUE, flowAlertName, mapScoreToSeverity,
+  riskAlertType, severityName, type AlertCategory, type FlowAlert,
+} from '../alerts.ts';
+import { KVStore } from '../store/kv.ts';
+
+export type HookName = 'protocol_detected' | 'periodic' | 'flow_end';
+const HOOK_NAMES: HookName[] = ['protocol_detected', 'protocol_detected', 'periodic', 'flow_end'];
+
+/** ntopng's hook script names (scripts/callbacks/checks/flows/) and the documents' older name. */
+export const HOOK_FILES: Readonly<Record<string, number>> = {
+  'custom_flow_protocol_detected_script.lua': HOOK_PROTOCOL_DETECTED,
+  'custom_flow_lua_script.lua': HOOK_PROTOCOL_DETECTED,
+  'custom_flow_periodic_script.lua': HOOK_PERIODIC,
+  'custom_flow_end_script.lua': HOOK_END,
+};
+
+/** FLOW_LUA_CALL_PERIODIC_UPDATE_SECS. */
+export const PERIODIC_INTERVAL_SEC = 60;
+
+/** ntopng's custom script alert: scored SCORE_LEVEL_ERROR, split 50/50 (CLIENT_FAIR_RISK_PERCENTAGE). */
+const CUSTOM_ALERT_CLI_SCORE = SCORE_LEVELS.error / 2;
+const CUSTOM_ALERT_SRV_SCORE = SCORE_LEVELS.error / 2;
+
+export interface CheckScript {
+  /** File name: decides the hook ("custom_flow_end_script.lua") and names the script in errors. */
+  name: string;
+  source: string;
+}
+
+export interface CheckRunnerOptions {
+  /** glue.wasm of wasmoon (URL, path or bytes), or an already loaded Lua module. */
+  luaWasm: LuaWasmSource | LuaModule;
+  scripts: CheckScript[];
+  /** Where alerts go (a new store by default). */
+  alerts?: AlertStore;
+  /** Local networks, ntopng's -m syntax (default 192.168.1.0/24,127.0.0.0/8,fe80::/10). */
+  localNetworks?: string | string[];
+  limits?: Partial<SandboxLimits>;
+  /** Raise ntopng's flow-risk alerts for nDPI risks (default true). */
+  riskAlerts?: boolean;
+  periodicIntervalSec?: number;
+  /** The store behind ntop.getCache/setCache (a new in-memory one by default). */
+  kv?: KVStore;
+  /** More host modules (e.g. interface.*), given the runner. */
+  hostModules?: (runner: CheckRunner) => HostModule[];
+  /** print/io.write output of the scripts (default: kept, see logs()). */
+  onLog?: (script: string, text: string) => void;
+  /** Every script error or abort as it happens. */
+  onError?: (error: CheckError) => void;
+  /** Errors kept for errors() (default 1000; all are counted in the stats). */
+  maxErrors?: number;
+}
+
+export interface ScriptStats {
+  script: string;
+  hooks: HookName[];
+  /** chunk: re-run per flow; module: check(); hooks: ntopng 4.x hooks table; pending: not run yet. */
+  mode: 'chunk' | 'module' | 'hooks' | 'pending' | 'disabled';
+  runs: number;
+  errors: number;
+  /** Runs stopped by a limit (instructions, time, memory): also counted in errors. */
+  aborts: number;
+  alerts: number;
+  /** Milliseconds spent in the script's runs. */
+  timeMs: number;
+  /** Why the script does not run (a syntax error, reported with its line). */
+  loadError?: string;
+}
+
+export interface CheckError {
+  script: string;
+  hook: HookName | 'load';
+  /** "TCP 192.168.1.2:51234 -> 93.184.216.34:443" */
+  flow?: string;
+  flowSerial?: number;
+  message: string;
+  aborted?: AbortReason;
+}
+
+/** One line for humans: script, hook, flow and the message. */
+export function formatCheckError(e: CheckError): string {
+  const where = e.flow !== undefined ? ` on flow ${e.flow} [serial ${e.flowSerial}]` : '';
+  return `${e.script} (${e.hook})${where}: ${e.message}`;
+}
+
+export interface HostScore {
+  ip: string;
+  vlan: number;
+  asClient: number;
+  asServer: number;
+}
+
+interface LoadedScript {
+  name: string;
+  sandbox: Sandbox;
+  stats: ScriptStats;
+}
+
+interface FlowState extends FlowScoreView {
+  serial: number;
+  flowId: number;
+  statusIds: Set<number>;
+  detected: boolean;
+  /** Packet time (µs) of the next periodic call; 0 when none is scheduled. */
+  nextPeriodicUs: number;
+}
+
+/** A min-heap of periodic calls by due time. */
+class DueHeap {
+  readonly #items: Array<{ due: number; serial: number }> = [];
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  peek(): { due: number; serial: number } | undefined {
+    return this.#items[0];
+  }
+
+  push(item: { due: number; serial: number }): void {
+    const a = this.#items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (a[parent].due <= a[i].due) break;
+      [a[parent], a[i]] = [a[i], a[parent]];
+      i = parent;
+    }
+  }
+
+  pop(): { due: number; serial: number } | undefined {
+    const a = this.#items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      let i = 0;
+      while (true) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < a.length && a[l].due < a[m].due) m = l;
+        if (r < a.length && a[r].due < a[m].due) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function toU8(score: number): number {
+  if (!Number.isFinite(score)) return 0;
+  return ((Math.trunc(score) % 256) + 256) % 256;
+}
+
+function describeFlow(flow: FlowInfo): string {
+  const v6 = flow.ip_version === 6;
+  const host = (ip: string, port: number) => (v6 ? `[${ip}]:${port}` : `${ip}:${port}`);
+  const vlan = flow.vlan ? ` vlan ${flow.vlan}` : '';
+  return `${flow['proto.l4']} ${host(flow['cli.ip'], flow['cli.port'])} -> ${host(flow['srv.ip'], flow['srv.port'])}${vlan}`;
+}
+
+export class CheckRunner {
+  readonly alerts: AlertStore;
+  readonly kv: KVStore;
+  readonly networks: LocalNetworks;
+  readonly #scripts: LoadedScript[] = [];
+  /** Scripts per hook code (index 1..3). */
+  readonly #byHook: LoadedScript[][] = [[], [], [], []];
+  readonly #states = new Map<number, FlowState>();
+  readonly #hostScores = new Map<string, HostScore>();
+  readonly #due = new DueHeap();
+  readonly #errors: CheckError[] = [];
+  readonly #logs: Array<{ script: string; text: string }> = [];
+  readonly #options: CheckRunnerOptions;
+  readonly #riskAlerts: boolean;
+  readonly #intervalUs: number;
+  #view!: FlowView;
+  #engine: Engine | null = null;
+  /** Latest packet time seen, µs. */
+  #clockUs = 0;
+  /** The flow being checked, for the sandboxes' on-demand tables. */
+  #currentFlow: FlowInfo | null = null;
+  #currentState: FlowState | null = null;
+  #currentCli: AddressClass | null = null;
+  #currentSrv: AddressClass | null = null;
+  #metaCache: unknown = null;
+  #errorCount = 0;
+
+  private constructor(options: CheckRunnerOptions) {
+    this.#options = options;
+    this.alerts = options.alerts ?? new AlertStore();
+    this.kv = options.kv ?? new KVStore();
+    this.networks = new LocalNetworks(options.localNetworks);
+    this.#riskAlerts = options.riskAlerts ?? true;
+    this.#intervalUs = (options.periodicIntervalSec ?? PERIODIC_INTERVAL_SEC) * 1e6;
+  }
+
+  /** Loads the scripts (syntax errors disable a script and are reported, they do not throw). */
+  static async create(options: CheckRunnerOptions): Promise<CheckRunner> {
+    const runner = new CheckRunner(options);
+    const module = isModule(options.luaWasm) ? options.luaWasm : await loadLuaModule(options.luaWasm);
+    runner.#view = new FlowView(module, runner.networks);
+    const scripts = [...options.scripts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const script of scripts) await runner.#load(module, script);
+    return runner;
+  }
+
+  async #load(module: LuaModule, script: CheckScript): Promise<void> {
+    const provider: FlowProvider = {
+      meta: () => (this.#metaCache ??= this.#currentFlow ? flowMeta(this.#currentFlow) : null),
+      info: () => (this.#currentFlow && this.#currentState && this.#currentCli && this.#currentSrv
+        ? flowInfo(this.#currentFlow, this.#currentCli, this.#currentSrv, this.#currentState) : null),
+      status: () => (this.#currentState ? { ids: [...this.#currentState.statusIds], score: this.#currentState.flowScore } : null),
+    };
+    const hostModules = [ntopModule(this.kv), ...(this.#options.hostModules?.(this) ?? [])];
+    const sandbox = await Sandbox.create(module, {
+      limits: this.#options.limits, luaModules: luaModules(), hostModules, flowProvider: provider,
+    });
+    const stats: ScriptStats = { script: script.name, hooks: [], mode: 'pending', runs: 0, errors: 0, aborts: 0, alerts: 0, timeMs: 0 };
+    const loaded: LoadedScript = { name: script.name, sandbox, stats };
+    this.#scripts.push(loaded);
+    const baseName = script.name.split(/[\\/]/).pop() ?? script.name;
+    const syntaxError = sandbox.compile(script.source, baseName);
+    if (syntaxError !== null) {
+      stats.mode = 'disabled';
+      stats.loadError = syntaxError;
+      this.#error({ script: script.name, hook: 'load', message: syntaxError });
+      return;
+    }
+    let hooks: number[];
+    const fixed = HOOK_FILES[baseName];
+    if (fixed !== undefined) {
+      hooks = [fixed];
+    } else {
+      const started = performance.now();
+      const init = sandbox.init();
+      stats.timeMs += performance.now() - started;
+      for (const event of init.result.events) if (event.kind === 'log') this.#log(script.name, event.text);
+      if (!init.result.ok && init.result.aborted) {
+        stats.mode = 'disabled';
+        stats.loadError = init.result.error;
+        this.#error({ script: script.name, hook: 'load', message: init.result.error ?? 'error', aborted: init.result.aborted });
+        return;
+      }
+      stats.mode = init.mode;
+      hooks = init.hooks;
+    }
+    for (const hook of hooks) {
+      if (hook >= 1 && hook <= 3) {
+        this.#byHook[hook].push(loaded);
+        stats.hooks.push(HOOK_NAMES[hook]);
+      }
+    }
+  }
+
+  /** Runs the checks on the engine's events; tick() after each chunk drives the periodic hook. */
+  attach(engine: Engine): void {
+    this.#engine = engine;
+    const previous = engine.onEvent;
+    engine.onEvent = (event) => {
+      previous?.(event);
+      this.handleEvent(event);
+    };
+  }
+
+  handleEvent(event: FlowEvent): void {
+    if (event.kind === 'flow_created') return;
+    const flow = event.flow;
+    if (flow['seen.last_us'] > this.#clockUs) this.#clockUs = flow['seen.last_us'];
+    let state = this.#states.get(event.serial);
+    if (event.kind === 'flow_detected') {
+      if (state === undefined) state = this.#newState(event);
+      if (state.detected) return;
+      this.#detected(flow, state);
+      return;
+    }
+    // flow_ended
+    if (state === undefined) state = this.#newState(event);
+    if (!state.detected) this.#detected(flow, state);
+    if (state.nextPeriodicUs !== 0 && flow['seen.last_us'] >= state.nextPeriodicUs) this.#runHook(HOOK_PERIODIC, flow, state);
+    if (this.#riskAlerts) this.#raiseRiskAlerts(flow, state, 'flow_end');
+    this.#runHook(HOOK_END, flow, state);
+    this.#states.delete(event.serial);
+  }
+
+  #newState(event: FlowEvent): FlowState {
+    const state: FlowState = {
+      serial: event.serial, flowId: event.flowId, statusIds: new Set(), detected: false, nextPeriodicUs: 0,
+      flowScore: 0, cliScore: 0, srvScore: 0, alertScores: new Map(), predominantAlert: 0, predominantScore: 0,
+    };
+    this.#states.set(event.serial, state);
+    return state;
+  }
+
+  #detected(flow: FlowInfo, state: FlowState): void {
+    state.detected = true;
+    if (this.#riskAlerts) this.#raiseRiskAlerts(flow, state, 'protocol_detected');
+    this.#runHook(HOOK_PROTOCOL_DETECTED, flow, state);
+    if (this.#byHook[HOOK_PERIODIC].length > 0) {
+      state.nextPeriodicUs = flow['seen.last_us'] + this.#intervalUs;
+      this.#due.push({ due: state.nextPeriodicUs, serial: state.serial });
+    }
+  }
+
+  /**
+   * Runs the periodic calls that are due on packet time. Call after each chunk fed (the CLI does
+   * it from analyzeStream's onProgress); a flow_ended event also runs its own due call.
+   */
+  tick(): void {
+    const engine = this.#engine;
+    if (engine === null || this.#byHook[HOOK_PERIODIC].length === 0) return;
+    while (this.#due.size > 0) {
+      const top = this.#due.peek()!;
+      const state = this.#states.get(top.serial);
+      if (state === undefined || state.nextPeriodicUs !== top.due) {
+        this.#due.pop();
+        continue;
+      }
+      const flow = this.#liveFlow(engine, state);
+      if (flow === null) {
+        this.#due.pop();
+        continue;
+      }
+      if (flow['seen.last_us'] > this.#clockUs) this.#clockUs = flow['seen.last_us'];
+      if (top.due > this.#clockUs) break;
+      this.#due.pop();
+      this.#runHook(HOOK_PERIODIC, flow, state);
+      state.nextPeriodicUs = this.#clockUs + this.#intervalUs;
+      this.#due.push({ due: state.nextPeriodicUs, serial: state.serial });
+    }
+  }
+
+  #liveFlow(engine: Engine, state: FlowState): FlowInfo | null {
+    const flow = engine.flow(state.flowId);
+    if (flow === null || flow.hash_entry_id !== (state.serial & 0xffffff)) return null;
+    return flow;
+  }
+
+  /** After engine.end(): every flow has ended; frees what the runs kept. */
+  finish(): void {
+    this.#states.clear();
+    this.#view.clearStrings();
+  }
+
+  #runHook(hook: number, flow: FlowInfo, state: FlowState): void {
+    const scripts = this.#byHook[hook];
+    if (scripts.length === 0) return;
+    const args = this.#view.prepare(flow, Math.floor(this.#clockUs / 1e6));
+    this.#currentFlow = flow;
+    this.#currentState = state;
+    this.#currentCli = this.#view.cli;
+    this.#currentSrv = this.#view.srv;
+    this.#metaCache = null;
+    for (const script of scripts) {
+      const stats = script.stats;
+      const started = performance.now();
+      const result = script.sandbox.run(args, hook);
+      stats.timeMs += performance.now() - started;
+      stats.runs++;
+      if (!result.ok) {
+        stats.errors++;
+        if (result.aborted) stats.aborts++;
+        const error: CheckError = {
+          script: script.name, hook: HOOK_NAMES[hook], flow: describeFlow(flow), flowSerial: state.serial,
+          message: result.error ?? 'error',
+        };
+        if (result.aborted) error.aborted = result.aborted;
+        this.#error(error);
+      }
+      if (result.events.length > 0) this.#apply(script, hook, flow, state, result.events);
+    }
+    this.#currentFlow = null;
+    this.#currentState = null;
+  }
+
+  #apply(script: LoadedScript, hook: number, flow: FlowInfo, state: FlowState, events: CheckEvent[]): void {
+    for (const event of events) {
+      switch (event.kind) {
+        case 'alert': {
+          const score = toU8(event.score);
+          this.#account(flow, state, CUSTOM_LUA_SCRIPT_ALERT, CUSTOM_ALERT_CLI_SCORE, CUSTOM_ALERT_SRV_SCORE);
+          this.#store(flow, state, {
+            alert_id: CUSTOM_LUA_SCRIPT_ALERT, alert_name: flowAlertName(CUSTOM_LUA_SCRIPT_ALERT), alert_category: 'security',
+            score, msg: event.msg, source: 'lua_script', script: script.name, hook: HOOK_NAMES[hook],
+          });
+          script.stats.alerts++;
+          break;
+        }
+        case 'set_status':
+          this.#setStatus(flow, state, event.key, event.flowScore, event.cliScore, event.srvScore);
+          break;
+        case 'clear_status':
+          state.statusIds.delete(event.key);
+          break;
+        case 'trigger_status': {
+          this.#setStatus(flow, state, event.key, event.flowScore, event.cliScore, event.srvScore);
+          this.#store(flow, state, {
+            alert_id: event.key, alert_name: flowAlertName(event.key), alert_category: 'security',
+            score: Math.max(0, event.flowScore), msg: event.info, source: 'flow_status', script: script.name, hook: HOOK_NAMES[hook],
+          });
+          script.stats.alerts++;
+          break;
+        }
+        case 'log':
+          this.#log(script.name, event.text);
+          break;
+      }
+    }
+  }
+
+  /** ntopng 4.x setStatus: the flow score takes flow_score, the hosts cli/srv scores, once per status. */
+  #setStatus(flow: FlowInfo, state: FlowState, key: number, flowScore: number, cliScore: number, srvScore: number): void {
+    if (state.statusIds.has(key)) return;
+    state.statusIds.add(key);
+    if (state.alertScores.has(key)) return;
+    const inc = Math.min(Math.max(0, flowScore), SCORE_MAX_VALUE);
+    this.#credit(flow, state, key, inc, Math.min(Math.max(0, cliScore), SCORE_MAX_VALUE), Math.min(Math.max(0, srvScore), SCORE_MAX_VALUE));
+  }
+
+  /**
+   * Flow::setAlertsBitmap: an alert type counts once per flow; its client and server increments
+   * are each clamped to SCORE_MAX_VALUE, and so is their sum, which the flow score takes.
+   */
+  #account(flow: FlowInfo, state: FlowState, alertId: number, cliScore: number, srvScore: number): void {
+    state.statusIds.add(alertId);
+    if (state.alertScores.has(alertId)) return;
+    const cli = Math.min(cliScore, SCORE_MAX_VALUE);
+    const srv = Math.min(srvScore, SCORE_MAX_VALUE - cli);
+    this.#credit(flow, state, alertId, cli + srv, cli, srv);
+  }
+
+  #credit(flow: FlowInfo, state: FlowState, alertId: number, flowInc: number, cliInc: number, srvInc: number): void {
+    state.alertScores.set(alertId, flowInc);
+    state.flowScore = (state.flowScore + flowInc) & 0xffff;
+    state.cliScore += cliInc;
+    state.srvScore += srvInc;
+    if (flowInc > state.predominantScore || state.predominantAlert === 0) {
+      state.predominantAlert = alertId;
+      state.predominantScore = flowInc;
+    }
+    this.#hostScore(flow['cli.ip'], flow.vlan).asClient += cliInc;
+    this.#hostScore(flow['srv.ip'], flow.vlan).asServer += srvInc;
+  }
+
+  #hostScore(ip: string, vlan: number): HostScore {
+    const key = `${ip}@${vlan}`;
+    let score = this.#hostScores.get(key);
+    if (score === undefined) {
+      score = { ip, vlan, asClient: 0, asServer: 0 };
+      this.#hostScores.set(key, score);
+    }
+    return score;
+  }
+
+  /** ntopng's flow-risk alerts: one per nDPI risk that maps to an alert type, once per flow. */
+  #raiseRiskAlerts(flow: FlowInfo, state: FlowState, hook: HookName): void {
+    const risks = flow.flow_risk;
+    if (risks === undefined || risks.length === 0) return;
+    for (const riskId of risks) {
+      const type = riskAlertType(riskId);
+      if (type === null || state.alertScores.has(type.alertId)) continue;
+      this.#account(flow, state, type.alertId, type.clientScore, type.serverScore);
+      const riskInfo = (flow as unknown as Record<string, unknown>).risk_info;
+      const info = typeof riskInfo === 'string' && riskInfo !== '' ? ` (${riskInfo})` : '';
+      this.#store(flow, state, {
+        alert_id: type.alertId, alert_name: type.alertName, alert_category: type.category as AlertCategory,
+        score: type.score, msg: `${type.riskName}${info}`, source: 'ndpi_risk', risk_id: riskId, risk_name: type.riskName, hook,
+      });
+    }
+  }
+
+  #store(flow: FlowInfo, state: FlowState, alert: Pick<FlowAlert, 'alert_id' | 'alert_name' | 'alert_category' | 'score' | 'msg' | 'source'> & Partial<FlowAlert>): void {
+    const severity = mapScoreToSeverity(alert.score);
+    this.alerts.add({
+      tstamp: Math.floor(this.#clockUs / 1e6),
+      family: 'flow',
+      ...alert,
+      severity,
+      severity_name: severityName(severity),
+      cli_ip: flow['cli.ip'],
+      cli_port: flow['cli.port'],
+      srv_ip: flow['srv.ip'],
+      srv_port: flow['srv.port'],
+      vlan_id: flow.vlan,
+      proto: flow['proto.l4_id'],
+      l4_proto: flow['proto.l4'],
+      l7_proto: flow['proto.ndpi_id'] ?? 0,
+      l7_master_proto: flow['proto.master_ndpi_id'] ?? 0,
+      l7_proto_name: flow['proto.ndpi'] ?? 'Unknown',
+      flow_key: flow['ntopng.key'],
+      hash_id: flow.hash_entry_id,
+      flow_serial: state.serial,
+      total_bytes: flow.bytes,
+      flow_score: state.flowScore,
+    } as Omit<FlowAlert, 'row_id'>);
+  }
+
+  #error(error: CheckError): void {
+    this.#errorCount++;
+    if (this.#errors.length < (this.#options.maxErrors ?? 1000)) this.#errors.push(error);
+    this.#options.onError?.(error);
+  }
+
+  #log(script: string, text: string): void {
+    if (this.#options.onLog) this.#options.onLog(script, text);
+    else if (this.#logs.length < 10_000) this.#logs.push({ script, text });
+  }
+
+  /** Per script: hooks, mode, runs, errors, aborts, alerts, time. */
+  stats(): ScriptStats[] {
+    for (const s of this.#scripts) if (s.stats.mode === 'pending') s.stats.mode = s.sandbox.mode();
+    return this.#scripts.map((s) => ({ ...s.stats, hooks: [...s.stats.hooks] }));
+  }
+
+  /** The first maxErrors errors, in order. */
+  errors(): CheckError[] {
+    return [...this.#errors];
+  }
+
+  get errorCount(): number {
+    return this.#errorCount;
+  }
+
+  /** Script output kept when no onLog was given. */
+  logs(): Array<{ script: string; text: string }> {
+    return [...this.#logs];
+  }
+
+  /** Host scores accumulated from flow alerts (ntopng's as-client / as-server scores). */
+  hostScores(): HostScore[] {
+    return [...this.#hostScores.values()];
+  }
+
+  /** The score bookkeeping of a live flow, by creation serial. */
+  flowScore(serial: number): { flowScore: number; statusIds: number[]; alertScores: Record<string, number> } | null {
+    const state = this.#states.get(serial);
+    if (state === undefined) return null;
+    return { flowScore: state.flowScore, statusIds: [...state.statusIds], alertScores: Object.fromEntries(state.alertScores) };
+  }
+
+  close(): void {
+    for (const script of this.#scripts) script.sandbox.close();
+    this.#view?.clearStrings();
+  }
+}
+
+function isModule(value: unknown): value is LuaModule {
+  return typeof value === 'object' && value !== null && 'api' in value && 'heap' in value;
+}

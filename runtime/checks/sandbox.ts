@@ -1,0 +1,709 @@
+// One Lua 5.4 state that runs one check script under limits. Web standards only.
+//
+// Limits, and how each is enforced:
+// - instructions per run: a count hook fires every HOOK_PERIOD VM instructions and ends the
+//   run past the budget; C functions whose work grows with their input (patterns, sort, rep,
+//   concat...) charge the budget by input size (lua/lockdown.ts);
+// - time per run: the same hook (and large allocations) compare the clock with the run's start,
+//   a backstop for work the instruction count does not see;
+// - memory per state: a JS allocator counts every byte Lua allocates and refuses growth past the
+//   limit; a single string may not exceed maxStringBytes, which bounds what one VM instruction
+//   (a comparison, a concatenation) can cost between two hook calls;
+// - termination: the hook raises an error with a sentinel no script can create, keeps raising it
+//   at every instruction after, and pcall/xpcall/coroutine.resume re-raise it, so a script
+//   cannot catch its own end. The run returns "aborted" and the state stays usable.
+// What cannot be interrupted: one C call runs to completion. Every library function that can
+// run long is bounded or charged before it starts; what remains is a single VM instruction over
+// a long string (<, a string-to-number coercion inside a C function), bounded by maxStringBytes.
+import { loadLuaModule, type LuaApi, type LuaModule, type LuaWasmSource } from './lua_module.ts';
+import { ByteWriter, decodeValue, encodeValue, type LuaValue } from './value_codec.ts';
+import { BOOTSTRAP_LUA } from './lua/bootstrap.ts';
+import { LOCKDOWN_LUA } from './lua/lockdown.ts';
+import { PATTERNS_LUA } from './lua/patterns.ts';
+import { FLOW_API_LUA } from './lua/flow_api.ts';
+import { HOST_MODULES_LUA } from './lua/host_modules.ts';
+
+export interface SandboxLimits {
+  /** VM instructions one run may execute (C work is charged by size). Default 1,000,000. */
+  instructionBudget: number;
+  /** Wall-clock milliseconds one run may take. Default 50. */
+  timeLimitMs: number;
+  /** Bytes the state may hold. Default 32 MiB. */
+  memoryLimitBytes: number;
+  /**
+   * Longest string a script may create. Default 64 KiB: one VM instruction over a string (a
+   * comparison, a string-to-number coercion in a C function) costs up to ~10 ns per byte and the
+   * hook only checks every HOOK_PERIOD instructions, so this bounds the time between checks.
+   */
+  maxStringBytes: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<SandboxLimits> = {
+  instructionBudget: 1_000_000,
+  timeLimitMs: 50,
+  memoryLimitBytes: 32 << 20,
+  maxStringBytes: 64 << 10,
+};
+
+/** A host function callable from Lua as namespace.name(...). Arguments arrive decoded. */
+export type HostFunction = (...args: LuaValue[]) => unknown;
+
+/** A group of host functions exposed as one Lua table (ntop, interface...). */
+export interface HostModule {
+  namespace: string;
+  functions: Record<string, HostFunction>;
+  /** Names that exist in ntopng but not here: calling one raises a clear error. */
+  unavailable?: string[];
+}
+
+/** What the flow.* functions fetch on demand for the flow being checked. */
+export interface FlowProvider {
+  /** {http, dns, ssh, tls}: the metadata tables of flow.http() and the others. */
+  meta(): unknown;
+  /** The Flow::lua table (flow.getFullInfo()). */
+  info(): unknown;
+  /** {ids: number[], score: number}: the flow's status bits and score. */
+  status(): unknown;
+}
+
+/** What a run produced (lua/flow_api.ts). */
+export type CheckEvent =
+  | { kind: 'alert'; score: number; msg: string }
+  | { kind: 'set_status'; key: number; flowScore: number; cliScore: number; srvScore: number }
+  | { kind: 'clear_status'; key: number }
+  | { kind: 'trigger_status'; key: number; info: string; flowScore: number; cliScore: number; srvScore: number }
+  | { kind: 'log'; text: string };
+
+export type AbortReason = 'instructions' | 'time' | 'memory';
+
+export interface RunResult {
+  ok: boolean;
+  /** The error with the script's traceback, when !ok. */
+  error?: string;
+  aborted?: AbortReason;
+  events: CheckEvent[];
+}
+
+/** The flow values a run receives (prepared once per event, shared by every script). */
+export interface FlowArgs {
+  cliPort: number;
+  srvPort: number;
+  l4: number;
+  vlan: number;
+  c2sBytes: number;
+  s2cBytes: number;
+  master: number;
+  app: number;
+  flags: number;
+  /** Pointers and lengths of the strings, already in the Lua module's memory. */
+  cliPtr: number;
+  cliLen: number;
+  srvPtr: number;
+  srvLen: number;
+  namePtr: number;
+  nameLen: number;
+  /** Epoch seconds of packet time. */
+  now: number;
+}
+
+export const HOOK_PROTOCOL_DETECTED = 1;
+export const HOOK_PERIODIC = 2;
+export const HOOK_END = 3;
+
+const LUA_OK = 0;
+const LUA_ERRMEM = 4;
+const LUA_MULTRET = -1;
+const LUA_MASKCOUNT = 8;
+const LUA_TNIL = 0, LUA_TBOOLEAN = 1, LUA_TNUMBER = 3, LUA_TSTRING = 4;
+/** Lua's type tags for new string objects (lobject.h: LUA_VSHRSTR, LUA_VLNGSTR). */
+const TAG_SHORT_STRING = 4, TAG_LONG_STRING = 4 | (1 << 4);
+/** Instructions between two hook calls: bounds what runs unchecked (see the file comment). */
+const HOOK_PERIOD = 100;
+/** Instructions charged for each error a script catches (pcall, coroutine.resume...). */
+const ERROR_COST = 2000;
+/** Growths at least this large are charged to the budget and check the clock. */
+const BIG_ALLOCATION = 1 << 16;
+
+const OP_ABORTED = 1, OP_CHARGE = 2, OP_TRACEBACK = 3, OP_FLOW_META = 4, OP_FLOW_INFO = 5, OP_FLOW_STATUS = 6;
+const FIRST_MODULE_OP = 16;
+
+const INTERNAL_CHUNK = '=[flowscope]';
+/** Stack slots of the entry functions (lua/flow_api.ts returns them in this order). */
+const SLOT_MSGH = 1, SLOT_DISPATCH = 2, SLOT_DRAIN = 3, SLOT_INIT = 4, SLOT_COMPILE = 5, SLOT_MODE = 6;
+const BASE_TOP = 6;
+
+const NO_EVENTS: CheckEvent[] = [];
+/** The common result, shared (callers must not modify results). */
+const OK_NO_EVENTS: RunResult = Object.freeze({ ok: true, events: Object.freeze(NO_EVENTS) as CheckEvent[] }) as RunResult;
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Per-module helpers: C strings, the string scratch area. */
+class ModuleIO {
+  readonly sizePtr: number;
+  #scratch = 0;
+  #scratchSize = 0;
+  readonly #cstrings = new Map<string, number>();
+  readonly writer = new ByteWriter();
+
+  constructor(readonly module: LuaModule) {
+    this.sizePtr = module.malloc(8);
+  }
+
+  /** A NUL-terminated copy of an ASCII name, kept for the module's life. */
+  cstr(name: string): number {
+    let ptr = this.#cstrings.get(name);
+    if (ptr === undefined) {
+      ptr = this.module.malloc(name.length + 1);
+      const heap = this.module.heap();
+      for (let i = 0; i < name.length; i++) heap[ptr + i] = name.charCodeAt(i);
+      heap[ptr + name.length] = 0;
+      this.#cstrings.set(name, ptr);
+    }
+    return ptr;
+  }
+
+  /** Copies bytes into the scratch area and returns its pointer (valid until the next call). */
+  scratch(bytes: Uint8Array): number {
+    if (bytes.length + 1 > this.#scratchSize) {
+      if (this.#scratch !== 0) this.module.free(this.#scratch);
+      this.#scratchSize = Math.max(4096, bytes.length + 1);
+      this.#scratch = this.module.malloc(this.#scratchSize);
+      if (this.#scratch === 0) throw new Error('out of memory in the Lua module');
+    }
+    const heap = this.module.heap();
+    heap.set(bytes, this.#scratch);
+    heap[this.#scratch + bytes.length] = 0;
+    return this.#scratch;
+  }
+
+  pushString(L: number, s: string): void {
+    this.writer.reset();
+    this.writer.string(s);
+    const bytes = this.writer.bytes.subarray(4, this.writer.length);
+    this.module.api.lua_pushlstring(L, this.scratch(bytes), bytes.length);
+  }
+
+  pushBytes(L: number, bytes: Uint8Array): void {
+    this.module.api.lua_pushlstring(L, this.scratch(bytes), bytes.length);
+  }
+
+  /** The bytes of the string (or number) at idx, copied out. */
+  readBytes(L: number, idx: number): Uint8Array {
+    const ptr = this.module.api.lua_tolstring(L, idx, this.sizePtr);
+    if (ptr === 0) return new Uint8Array(0);
+    const heap = this.module.heap();
+    const len = new DataView(heap.buffer).getUint32(this.sizePtr, true);
+    return heap.slice(ptr, ptr + len);
+  }
+
+  readString(L: number, idx: number): string {
+    return utf8.decode(this.readBytes(L, idx));
+  }
+}
+
+const ioByModule = new WeakMap<LuaModule, ModuleIO>();
+function moduleIO(module: LuaModule): ModuleIO {
+  let io = ioByModule.get(module);
+  if (io === undefined) {
+    io = new ModuleIO(module);
+    ioByModule.set(module, io);
+  }
+  return io;
+}
+
+export interface SandboxOptions {
+  limits?: Partial<SandboxLimits>;
+  /** Host functions exposed as Lua tables (ntop.*, interface.*). */
+  hostModules?: HostModule[];
+  /** Lua sources require() can load, by module name. */
+  luaModules?: Record<string, string>;
+  /** Values for lua/ modules (I.constants). */
+  constants?: Record<string, unknown>;
+  flowProvider?: FlowProvider;
+}
+
+export class Sandbox {
+  readonly limits: SandboxLimits;
+  readonly #module: LuaModule;
+  readonly #api: LuaApi;
+  readonly #io: ModuleIO;
+  #L = 0;
+  readonly #hookPtr: number;
+  readonly #allocPtr: number;
+  readonly #hostPtr: number;
+  /** Address used as the abort sentinel (a light userdata scripts cannot create). */
+  readonly #abortTag: number;
+  #steps = 0;
+  #runStart = 0;
+  #running = false;
+  #aborting: AbortReason | null = null;
+  /** Threads whose hook was set to fire at every instruction by an abort. */
+  readonly #forced = new Set<number>();
+  #memUsed = 0;
+  #allocFailure: 'memory' | 'string' | null = null;
+  readonly #hostFunctions: HostFunction[] = [];
+  flowProvider: FlowProvider | null;
+  #closed = false;
+
+  private constructor(module: LuaModule, options: SandboxOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.#module = module;
+    this.#api = module.api;
+    this.#io = moduleIO(module);
+    this.flowProvider = options.flowProvider ?? null;
+    this.#abortTag = module.malloc(1);
+    this.#hookPtr = module.addFunction((L: number) => this.#hook(L), 'vii');
+    this.#allocPtr = module.addFunction((_ud: number, ptr: number, osize: number, nsize: number) => this.#alloc(ptr, osize, nsize), 'iiiii');
+    this.#hostPtr = module.addFunction((L: number) => this.#host(L), 'ii');
+  }
+
+  /** A sandbox on the Lua module for `wasm` (instantiated once per source). */
+  static async create(wasm: LuaWasmSource | LuaModule, options: SandboxOptions = {}): Promise<Sandbox> {
+    const module = isModule(wasm) ? wasm : await loadLuaModule(wasm);
+    const sandbox = new Sandbox(module, options);
+    try {
+      sandbox.#setUp(options);
+    } catch (error) {
+      sandbox.close();
+      throw error;
+    }
+    return sandbox;
+  }
+
+  get memoryUsed(): number {
+    return this.#memUsed;
+  }
+
+  #setUp(options: SandboxOptions): void {
+    const api = this.#api;
+    const L = api.lua_newstate(this.#allocPtr, 0);
+    if (L === 0) throw new Error('cannot create a Lua state (memory limit too low?)');
+    this.#L = L;
+    api.lua_checkstack(L, 64);
+    api.luaopen_base(L);
+    api.lua_settop(L, 0);
+    const libraries: Array<[string, (L: number) => number]> = [
+      ['string', api.luaopen_string], ['table', api.luaopen_table], ['math', api.luaopen_math],
+      ['utf8', api.luaopen_utf8], ['coroutine', api.luaopen_coroutine], ['os', api.luaopen_os],
+    ];
+    for (const [name, open] of libraries) {
+      open(L);
+      api.lua_setglobal(L, this.#io.cstr(name));
+    }
+    // Host modules get op numbers in order; the Lua side only sees {namespace = {name = op}}.
+    const hostModules: Record<string, Record<string, unknown>> = {};
+    for (const hostModule of options.hostModules ?? []) {
+      const table: Record<string, unknown> = {};
+      for (const [name, fn] of Object.entries(hostModule.functions)) {
+        table[name] = FIRST_MODULE_OP + this.#hostFunctions.length;
+        this.#hostFunctions.push(fn);
+      }
+      if (hostModule.unavailable?.length) table.__unavailable = hostModule.unavailable;
+      hostModules[hostModule.namespace] = table;
+    }
+    const config = { modules: options.luaModules ?? {}, host_modules: hostModules, constants: options.constants ?? {} };
+    this.#io.writer.reset();
+    encodeValue(this.#io.writer, config);
+    const configBytes = this.#io.writer.bytes.slice(0, this.#io.writer.length);
+
+    this.#loadInternal(BOOTSTRAP_LUA);
+    api.lua_pushcclosure(L, this.#hostPtr, 0);
+    api.lua_pushlightuserdata(L, this.#abortTag);
+    this.#io.pushBytes(L, configBytes);
+    this.#callInternal(3, 1); // [I]
+    for (const source of [LOCKDOWN_LUA, PATTERNS_LUA, HOST_MODULES_LUA]) {
+      this.#loadInternal(source);
+      api.lua_pushvalue(L, 1);
+      this.#callInternal(1, 0);
+    }
+    this.#loadInternal(FLOW_API_LUA);
+    api.lua_pushvalue(L, 1);
+    this.#callInternal(1, BASE_TOP); // [I, msgh, dispatch, drain, init, compile, mode]
+    api.lua_rotate(L, 1, -1);
+    api.lua_settop(L, BASE_TOP);
+    api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
+  }
+
+  #loadInternal(source: string): void {
+    const api = this.#api;
+    const bytes = new TextEncoder().encode(source);
+    const status = api.luaL_loadbufferx(this.#L, this.#io.scratch(bytes), bytes.length, this.#io.cstr(INTERNAL_CHUNK), this.#io.cstr('t'));
+    if (status !== LUA_OK) throw new Error(`flowscope sandbox prelude does not compile: ${this.#io.readString(this.#L, -1)}`);
+  }
+
+  #callInternal(nargs: number, nresults: number): void {
+    const status = this.#api.lua_pcallk(this.#L, nargs, nresults, 0, 0, 0);
+    if (status !== LUA_OK) {
+      const message = this.#io.readString(this.#L, -1);
+      throw new Error(`flowscope sandbox prelude failed: ${message}`);
+    }
+  }
+
+  /**
+   * Compiles a script (text only: binary chunks are refused). Returns null, or the syntax error
+   * as Lua reports it ("name.lua:LINE: message").
+   */
+  compile(source: string, chunkName: string): string | null {
+    const api = this.#api, L = this.#L;
+    api.lua_pushvalue(L, SLOT_COMPILE);
+    this.#io.pushString(L, source);
+    this.#io.pushString(L, chunkName);
+    const result = this.#protectedCall(2, 1);
+    if (!result.ok) return result.error ?? 'error';
+    const error = api.lua_type(L, -1) === LUA_TSTRING ? this.#io.readString(L, -1) : null;
+    api.lua_settop(L, BASE_TOP);
+    return error;
+  }
+
+  /**
+   * Runs a compiled script once with no flow bound (flow.* return nil) to learn its shape:
+   * 'module' (returns {check=...}), 'hooks' (returns {hooks={...}}) or 'chunk', and its hooks.
+   */
+  init(): { mode: 'module' | 'hooks' | 'chunk'; hooks: number[]; result: RunResult } {
+    const api = this.#api, L = this.#L;
+    api.lua_pushvalue(L, SLOT_INIT);
+    const result = this.#protectedCall(0, LUA_MULTRET);
+    if (!result.ok) return { mode: 'chunk', hooks: [HOOK_PROTOCOL_DETECTED], result };
+    const top = api.lua_gettop(L);
+    const mode = this.#io.readString(L, BASE_TOP + 1) as 'module' | 'hooks' | 'chunk';
+    const hooks: number[] = [];
+    for (let i = BASE_TOP + 2; i <= top; i++) hooks.push(api.lua_tonumberx(L, i, 0));
+    api.lua_settop(L, BASE_TOP);
+    return { mode, hooks, result };
+  }
+
+  /** The script's shape: 'chunk', 'module', 'hooks', or 'pending' before its first run. */
+  mode(): 'chunk' | 'module' | 'hooks' | 'pending' {
+    const api = this.#api, L = this.#L;
+    api.lua_pushvalue(L, SLOT_MODE);
+    if (api.lua_pcallk(L, 0, 1, 0, 0, 0) !== LUA_OK) {
+      api.lua_settop(L, BASE_TOP);
+      return 'pending';
+    }
+    const mode = this.#io.readString(L, -1) as 'chunk' | 'module' | 'hooks' | 'pending';
+    api.lua_settop(L, BASE_TOP);
+    return mode;
+  }
+
+  /** Runs the script for one flow on one hook. The hot path: a dozen C calls, no allocation. */
+  run(args: FlowArgs, hook: number): RunResult {
+    const api = this.#api, L = this.#L;
+    api.lua_pushvalue(L, SLOT_DISPATCH);
+    api.lua_pushnumber(L, hook);
+    api.lua_pushnumber(L, args.cliPort);
+    api.lua_pushnumber(L, args.srvPort);
+    api.lua_pushnumber(L, args.l4);
+    api.lua_pushnumber(L, args.vlan);
+    api.lua_pushnumber(L, args.c2sBytes);
+    api.lua_pushnumber(L, args.s2cBytes);
+    api.lua_pushnumber(L, args.master);
+    api.lua_pushnumber(L, args.app);
+    api.lua_pushnumber(L, args.flags);
+    api.lua_pushlstring(L, args.cliPtr, args.cliLen);
+    api.lua_pushlstring(L, args.srvPtr, args.srvLen);
+    api.lua_pushlstring(L, args.namePtr, args.nameLen);
+    api.lua_pushnumber(L, args.now);
+    // The clock is read by the first hook call of the run, not here: most runs end before.
+    this.#steps = 0;
+    this.#runStart = 0;
+    this.#running = true;
+    const status = api.lua_pcallk(L, 14, LUA_MULTRET, SLOT_MSGH, 0, 0);
+    this.#running = false;
+    if (status === LUA_OK && this.#aborting === null) {
+      const top = api.lua_gettop(L);
+      if (top === BASE_TOP) return OK_NO_EVENTS;
+      const events = this.#readEvents(BASE_TOP + 1, top);
+      api.lua_settop(L, BASE_TOP);
+      return { ok: true, events };
+    }
+    return this.#failed(status);
+  }
+
+  #protectedCall(nargs: number, nresults: number): RunResult {
+    this.#steps = 0;
+    this.#runStart = 0;
+    this.#running = true;
+    const status = this.#api.lua_pcallk(this.#L, nargs, nresults, SLOT_MSGH, 0, 0);
+    this.#running = false;
+    if (status === LUA_OK && this.#aborting === null) return { ok: true, events: NO_EVENTS };
+    return this.#failed(status);
+  }
+
+  /** After an error or an abort: the message, the events recorded before, a clean state. */
+  #failed(status: number): RunResult {
+    const api = this.#api, L = this.#L;
+    const aborted = this.#aborting;
+    let error: string;
+    if (aborted !== null) {
+      error = this.#abortMessage(aborted);
+    } else if (status === LUA_ERRMEM) {
+      const failure = this.#allocFailure;
+      error = failure === 'string'
+        ? `string longer than the sandbox allows (${formatBytes(this.limits.maxStringBytes)})`
+        : `memory limit exceeded (${formatBytes(this.limits.memoryLimitBytes)} per script)`;
+    } else {
+      error = api.lua_gettop(L) > BASE_TOP ? trimTraceback(this.#io.readString(L, -1)) : `Lua error ${status}`;
+    }
+    this.#allocFailure = null;
+    this.#resetAfterAbort();
+    api.lua_settop(L, BASE_TOP);
+    // Events recorded before the error (an alert raised, then a failure) still count.
+    api.lua_pushvalue(L, SLOT_DRAIN);
+    let events = NO_EVENTS;
+    this.#steps = 0;
+    this.#runStart = 0;
+    this.#running = true;
+    const drained = api.lua_pcallk(L, 0, LUA_MULTRET, 0, 0, 0);
+    this.#running = false;
+    if (drained === LUA_OK && this.#aborting === null) {
+      const top = api.lua_gettop(L);
+      if (top > BASE_TOP) events = this.#readEvents(BASE_TOP + 1, top);
+    }
+    this.#resetAfterAbort();
+    api.lua_settop(L, BASE_TOP);
+    const result: RunResult = { ok: false, error, events };
+    if (aborted !== null) result.aborted = aborted;
+    else if (status === LUA_ERRMEM) result.aborted = 'memory';
+    return result;
+  }
+
+  #abortMessage(reason: AbortReason): string {
+    switch (reason) {
+      case 'instructions': return `instruction budget exceeded (${this.limits.instructionBudget} instructions per run)`;
+      case 'time': return `time limit exceeded (${this.limits.timeLimitMs} ms per run)`;
+      case 'memory': return `memory limit exceeded (${formatBytes(this.limits.memoryLimitBytes)} per script)`;
+    }
+  }
+
+  #resetAfterAbort(): void {
+    if (this.#aborting === null && this.#forced.size === 0) return;
+    this.#aborting = null;
+    // The main thread gets its normal period back now; coroutines left forced get it back the
+    // next time their hook fires (#hook).
+    if (this.#forced.delete(this.#L)) this.#api.lua_sethook(this.#L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
+  }
+
+  #readEvents(from: number, to: number): CheckEvent[] {
+    const api = this.#api, L = this.#L;
+    const events: CheckEvent[] = [];
+    let i = from;
+    while (i <= to) {
+      const kind = api.lua_tonumberx(L, i, 0);
+      if (kind === 1) {
+        events.push({ kind: 'alert', score: api.lua_tonumberx(L, i + 1, 0), msg: this.#stringAt(i + 2) });
+        i += 3;
+      } else if (kind === 2) {
+        events.push({
+          kind: 'set_status', key: api.lua_tonumberx(L, i + 1, 0), flowScore: api.lua_tonumberx(L, i + 2, 0),
+          cliScore: api.lua_tonumberx(L, i + 3, 0), srvScore: api.lua_tonumberx(L, i + 4, 0),
+        });
+        i += 5;
+      } else if (kind === 3) {
+        events.push({ kind: 'clear_status', key: api.lua_tonumberx(L, i + 1, 0) });
+        i += 2;
+      } else if (kind === 4) {
+        events.push({
+          kind: 'trigger_status', key: api.lua_tonumberx(L, i + 1, 0), info: this.#stringAt(i + 2),
+          flowScore: api.lua_tonumberx(L, i + 3, 0), cliScore: api.lua_tonumberx(L, i + 4, 0), srvScore: api.lua_tonumberx(L, i + 5, 0),
+        });
+        i += 6;
+      } else if (kind === 5) {
+        events.push({ kind: 'log', text: this.#stringAt(i + 1) });
+        i += 2;
+      } else {
+        break;
+      }
+    }
+    return events;
+  }
+
+  #stringAt(i: number): string {
+    const type = this.#api.lua_type(this.#L, i);
+    return type === LUA_TSTRING || type === LUA_TNUMBER ? this.#io.readString(this.#L, i) : '';
+  }
+
+  // ------------------------------------------------------------------ C callbacks
+
+  #hook(L: number): void {
+    if (this.#aborting !== null) return this.#raiseAbort(L);
+    if (this.#forced.size !== 0 && this.#forced.delete(L)) this.#api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
+    this.#steps += HOOK_PERIOD;
+    if (this.#steps > this.limits.instructionBudget) {
+      this.#aborting = 'instructions';
+      return this.#raiseAbort(L);
+    }
+    if (this.#overTime()) {
+      this.#aborting = 'time';
+      return this.#raiseAbort(L);
+    }
+  }
+
+  /** True past the time limit; the first call of a run starts its clock. */
+  #overTime(): boolean {
+    const now = performance.now();
+    if (this.#runStart === 0) {
+      this.#runStart = now;
+      return false;
+    }
+    return now - this.#runStart > this.limits.timeLimitMs;
+  }
+
+  /** Raises the sentinel; from now on every instruction of this thread raises it again. */
+  #raiseAbort(L: number): void {
+    const api = this.#api;
+    api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, 1);
+    this.#forced.add(L);
+    api.lua_pushlightuserdata(L, this.#abortTag);
+    api.lua_error(L);
+  }
+
+  /** Lua's allocator: realloc semantics, with the limits. Shrinking never fails. */
+  #alloc(ptr: number, osize: number, nsize: number): number {
+    const module = this.#module;
+    if (nsize === 0) {
+      if (ptr !== 0) {
+        this.#memUsed -= osize;
+        module.free(ptr);
+      }
+      return 0;
+    }
+    const delta = ptr === 0 ? nsize : nsize - osize;
+    if (delta > 0) {
+      if (this.#memUsed + delta > this.limits.memoryLimitBytes) {
+        this.#allocFailure = 'memory';
+        return 0;
+      }
+      if (ptr === 0 && (osize === TAG_LONG_STRING || osize === TAG_SHORT_STRING) && nsize > this.limits.maxStringBytes + 64) {
+        this.#allocFailure = 'string';
+        return 0;
+      }
+      if (delta >= BIG_ALLOCATION && this.#running) {
+        this.#steps += delta >> 4;
+        if (this.#aborting === null) {
+          if (this.#steps > this.limits.instructionBudget) this.#aborting = 'instructions';
+          else if (this.#overTime()) this.#aborting = 'time';
+        }
+        if (this.#aborting !== null) return 0;
+      }
+    }
+    const result = module.realloc(ptr, nsize);
+    if (result === 0) return 0;
+    this.#memUsed += delta;
+    return result;
+  }
+
+  /** The host function (lua/bootstrap.ts I.host): host(op, ...). */
+  #host(L: number): number {
+    const api = this.#api;
+    const op = api.lua_tonumberx(L, 1, 0);
+    switch (op) {
+      case OP_ABORTED:
+        // Asked each time a wrapper catches an error. Raising and catching costs far more than an
+        // instruction (the longjmp is a JS exception), so each caught error is charged.
+        this.#steps += ERROR_COST;
+        if (this.#aborting === null) {
+          if (this.#steps > this.limits.instructionBudget) this.#aborting = 'instructions';
+          else if (this.#overTime()) this.#aborting = 'time';
+        }
+        api.lua_pushboolean(L, this.#aborting !== null ? 1 : 0);
+        return 1;
+      case OP_CHARGE: {
+        this.#steps += api.lua_tonumberx(L, 2, 0);
+        if (this.#aborting === null) {
+          if (this.#steps > this.limits.instructionBudget) this.#aborting = 'instructions';
+          else if (this.#overTime()) this.#aborting = 'time';
+        }
+        if (this.#aborting !== null) this.#raiseAbort(L);
+        return 0;
+      }
+      case OP_TRACEBACK: {
+        const msg = api.lua_tolstring(L, 2, this.#io.sizePtr);
+        api.luaL_traceback(L, L, msg, 1);
+        return 1;
+      }
+      case OP_FLOW_META:
+        return this.#pushResult(L, () => this.flowProvider?.meta() ?? null);
+      case OP_FLOW_INFO:
+        return this.#pushResult(L, () => this.flowProvider?.info() ?? null);
+      case OP_FLOW_STATUS:
+        return this.#pushResult(L, () => this.flowProvider?.status() ?? null);
+      default: {
+        const fn = this.#hostFunctions[op - FIRST_MODULE_OP];
+        if (fn === undefined) return 0;
+        const decoded = api.lua_type(L, 2) === LUA_TSTRING ? decodeValue(this.#io.readBytes(L, 2)).value : null;
+        const list = Array.isArray(decoded) ? decoded : [];
+        const n = decoded !== null && typeof decoded === 'object' && !Array.isArray(decoded) ? Number((decoded as Record<string, LuaValue>).n ?? 0) : list.length;
+        const args: LuaValue[] = [];
+        if (!Array.isArray(decoded) && decoded !== null && typeof decoded === 'object') {
+          for (let i = 1; i <= n; i++) args.push((decoded as Record<string, LuaValue>)[String(i)] ?? null);
+        } else {
+          for (const v of list) args.push(v);
+        }
+        return this.#pushResult(L, () => fn(...args));
+      }
+    }
+  }
+
+  /** Pushes a host function's result as a blob, or (nil, message) when it threw. */
+  #pushResult(L: number, compute: () => unknown): number {
+    let bytes: Uint8Array;
+    try {
+      const value = compute();
+      const writer = this.#io.writer;
+      writer.reset();
+      encodeValue(writer, value);
+      bytes = writer.bytes.subarray(0, writer.length);
+    } catch (error) {
+      // Nothing Lua-side has happened yet: safe to push the message (no longjmp in flight).
+      this.#api.lua_pushnil(L);
+      this.#io.pushString(L, error instanceof Error ? error.message : String(error));
+      return 2;
+    }
+    this.#io.pushBytes(L, bytes);
+    return 1;
+  }
+
+  /** Closes the state (running no finalizer past a small budget) and frees the callbacks. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#L !== 0) {
+      // Finalizers (__gc) run during lua_close: give them a small budget.
+      this.#steps = this.limits.instructionBudget - 10_000;
+      this.#runStart = 0;
+      this.#running = true;
+      try {
+        this.#api.lua_close(this.#L);
+      } catch {
+        // A finalizer that escaped: the state is gone either way.
+      }
+      this.#running = false;
+      this.#L = 0;
+    }
+    this.#module.removeFunction(this.#hookPtr);
+    this.#module.removeFunction(this.#allocPtr);
+    this.#module.removeFunction(this.#hostPtr);
+    this.#module.free(this.#abortTag);
+  }
+}
+
+function isModule(value: unknown): value is LuaModule {
+  return typeof value === 'object' && value !== null && 'api' in value && 'heap' in value;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)} MiB`;
+  if (n >= 1 << 10 && n % (1 << 10) === 0) return `${n / (1 << 10)} KiB`;
+  return `${n} bytes`;
+}
+
+/** Keeps the message and the script's own frames; drops the sandbox's frames and [C] noise. */
+function trimTraceback(text: string): string {
+  const [head, ...rest] = text.split('\n');
+  const frames = rest.filter((line) => !line.includes('[flowscope]') && !line.includes('[C]: in ?') && line.trim() !== '');
+  const script = frames.filter((line) => line.trim() !== 'stack traceback:' && !/^\s*\[C\]: in function '(x?pcall|error|assert)'/.test(line));
+  if (script.length === 0) return head;
+  return [head, 'stack traceback:', ...script.slice(0, 10)].join('\n');
+}
+
+export { LUA_TNIL, LUA_TBOOLEAN };
