@@ -4,16 +4,19 @@
 import * as info from "../decode/packet_info";
 import { be16 } from "../util/bytes";
 import { writeIpv4, writeIpv6 } from "../util/text";
+import { startsWith } from "../util/ascii";
 import {
   DNS_HEADER_LEN, DNS_MAX_NAME, DNS_OPCODE_MASK, DNS_POINTER_MASK, DNS_QUESTION_FIXED,
   DNS_RCODE_MASK, DNS_RR_FIXED, DNS_RR_RDLENGTH, DNS_TCP_LENGTH_PREFIX, DNS_TYPE_A, DNS_TYPE_AAAA,
-  DNS_FLAG_RESPONSE, dnsAnCount, dnsFlags, dnsNsCount, dnsQdCount,
+  DNS_FLAG_RESPONSE, DNS_RR_TTL, dnsAnCount, dnsFlags, dnsNsCount, dnsQdCount,
 } from "../wire/dns";
 import { IPPROTO_TCP } from "../wire/transport";
 import { FLOW_L7_FLAGS, L7_DETECTED } from "../flow/record";
 import { applyHostName, setDetected, setRisk } from "../classify/classify";
 import { PROTO_DNS, PROTO_LLMNR, PROTO_MDNS } from "../classify/generated/protocols";
-import { RISK_INVALID_CHARACTERS } from "../classify/generated/risks";
+import {
+  RISK_DNS_LARGE_PACKET, RISK_DNS_SUSPICIOUS_TRAFFIC, RISK_ERROR_CODE_DETECTED, RISK_INVALID_CHARACTERS, RISK_MINOR_ISSUES,
+} from "../classify/generated/risks";
 import {
   META_NUM_DNS_INVALID_CHARS, META_NUM_DNS_QUERY_TYPE, META_NUM_DNS_RCODE, META_STR_HOST, META_STR_INFO,
   metaHasString, metaSetNumber, metaSetString,
@@ -31,15 +34,34 @@ const MAX_NAME_HOPS: i32 = 64;
 /** The decoded name of the last readName() (at most DNS_MAX_NAME bytes). */
 const nameBuf: usize = memory.data(256);
 const infoBuf: usize = memory.data(64);
+/** nDPI's host name buffer holds 80 bytes with the terminating NUL. */
+const HOST_NAME_KEEP: usize = 79;
+/** First labels longer than this make a query suspicious (risks_notes.md). */
+const LONG_LABEL: u32 = 48;
+/** DNS over UDP beyond this size is a "large packet" (RFC 1035 §4.2.1's limit without EDNS). */
+const DNS_LARGE_PACKET: usize = 512;
 const NO_ADDRESS: usize = memory.data<u8>([0x30, 0x2e, 0x30, 0x2e, 0x30, 0x2e, 0x30]); // "0.0.0.0"
 let nameLen: usize = 0;
 let nameInvalid: bool = false;
+/** Length of the name's first label (RISK_DNS_SUSPICIOUS_TRAFFIC looks at it). */
+let firstLabelLen: u32 = 0;
 /** Where the name's encoding ended in the message (after its first pointer, if any). */
 let nameEnd: usize = 0;
 
-/** Valid in host names: letters, digits, '-', '_' and '.'; anything else prints as '?' (as nDPI). */
+/** Kept in host names: lower-case letters, digits, '-', '_' and '.' (upper case is lowered). */
 @inline function isHostChar(c: u32): bool {
-  return (c - 0x61 < 26) || (c - 0x41 < 26) || (c - 0x30 < 10) || c == 0x2d || c == 0x5f;
+  return (c - 0x61 < 26) || (c - 0x30 < 10) || c == 0x2d || c == 0x5f;
+}
+
+/**
+ * A name byte as nDPI prints it: lower-cased; other printable ASCII becomes '_', anything
+ * else '?'. Either kind of replacement marks the name as carrying invalid characters.
+ */
+@inline function printableNameByte(c: u32): u32 {
+  const lower = c - 0x41 < 26 ? c | 0x20 : c;
+  if (isHostChar(lower)) return lower;
+  nameInvalid = true;
+  return c >= 0x21 && c <= 0x7e ? 0x5f : 0x3f;
 }
 
 /**
@@ -50,6 +72,7 @@ function readName(msg: usize, p: usize, end: usize): bool {
   nameLen = 0;
   nameInvalid = false;
   nameEnd = 0;
+  firstLabelLen = 0;
   let cursor = p;
   for (let hops = 0; hops < MAX_NAME_HOPS; hops++) {
     if (cursor >= end) return false;
@@ -69,11 +92,10 @@ function readName(msg: usize, p: usize, end: usize): bool {
     if ((len & DNS_POINTER_MASK) != 0) return false; // 0x40/0x80: extended labels, unsupported
     if (cursor + 1 + <usize>len > end) return false;
     if (nameLen != 0 && nameLen < DNS_MAX_NAME) store<u8>(nameBuf + nameLen++, 0x2e);
+    if (firstLabelLen == 0) firstLabelLen = len;
     for (let i: usize = 1; i <= <usize>len; i++) {
       if (nameLen >= DNS_MAX_NAME) break;
-      const c = <u32>load<u8>(cursor + i);
-      if (!isHostChar(c)) nameInvalid = true;
-      store<u8>(nameBuf + nameLen++, isHostChar(c) ? <u8>c : 0x3f);
+      store<u8>(nameBuf + nameLen++, <u8>printableNameByte(<u32>load<u8>(cursor + i)));
     }
     cursor += 1 + <usize>len;
   }
@@ -113,51 +135,97 @@ export function dissectDns(rec: usize, fromClient: bool): i32 {
   let p = msg + DNS_HEADER_LEN;
   if (questions > 0 && readName(msg, p, end)) {
     p = nameEnd;
-    if (!metaHasString(rec, META_STR_HOST)) {
-      metaSetString(rec, META_STR_HOST, nameBuf, nameLen);
-      if (nameInvalid) {
-        metaSetNumber(rec, META_NUM_DNS_INVALID_CHARS, 1);
-        setRisk(rec, RISK_INVALID_CHARACTERS);
-      }
-      applyHostName(rec);
+    // nDPI reports the latest query of the flow (a reused port carries several).
+    if (!isResponse || !metaHasString(rec, META_STR_HOST)) storeQueryName(rec, proto);
+    if (end - p >= DNS_QUESTION_FIXED) {
+      const type = be16(p);
+      metaSetNumber(rec, META_NUM_DNS_QUERY_TYPE, type);
+      if (isObsoleteRecordType(type)) setRisk(rec, RISK_DNS_SUSPICIOUS_TRAFFIC);
     }
-    if (end - p >= DNS_QUESTION_FIXED) metaSetNumber(rec, META_NUM_DNS_QUERY_TYPE, be16(p));
     p += DNS_QUESTION_FIXED;
     for (let q: u32 = 1; q < questions && p < end; q++) {
       if (!readName(msg, p, end)) break;
       p = nameEnd + DNS_QUESTION_FIXED;
     }
   }
+  if (info.l4Proto != IPPROTO_TCP && end - msg > DNS_LARGE_PACKET) setRisk(rec, RISK_DNS_LARGE_PACKET);
   if (!isResponse) {
     // A query: the answer (if the flow has one) carries the rest. LLMNR and mDNS queries are done.
     return proto == PROTO_DNS ? R_MATCH : R_DONE;
   }
-  metaSetNumber(rec, META_NUM_DNS_RCODE, (flags & DNS_RCODE_MASK) + 1);
-  readFirstAddress(rec, msg, p, end, answers);
+  const rcode = flags & DNS_RCODE_MASK;
+  metaSetNumber(rec, META_NUM_DNS_RCODE, rcode + 1);
+  if (rcode != 0 && proto == PROTO_DNS) setRisk(rec, RISK_ERROR_CODE_DETECTED);
+  readAnswers(rec, msg, p, end, answers, questions == 0, proto);
   return R_DONE;
 }
 
-/** nDPI's info field: the first A or AAAA answer; "0.0.0.0" when the response has none. */
-function readFirstAddress(rec: usize, msg: usize, p: usize, end: usize, answers: u32): void {
+/**
+ * Walks the answers: nDPI's info field is the first A or AAAA address ("0.0.0.0" when none);
+ * a response without a question (mDNS announcements) is named by its first answer; a zero TTL
+ * is a minor issue (risks_notes.md).
+ */
+function readAnswers(rec: usize, msg: usize, p: usize, end: usize, answers: u32, nameFromAnswer: bool, proto: u32): void {
+  let addressFound = false;
   for (let a: u32 = 0; a < answers && p < end; a++) {
     if (!readName(msg, p, end)) break;
+    if (a == 0 && nameFromAnswer && !metaHasString(rec, META_STR_HOST)) storeQueryName(rec, proto);
     p = nameEnd;
     if (end - p < DNS_RR_FIXED) break;
     const type = be16(p);
+    const ttl = (be16(p + DNS_RR_TTL) << 16) | be16(p + DNS_RR_TTL + 2);
+    if (ttl == 0 && proto == PROTO_DNS) setRisk(rec, RISK_MINOR_ISSUES);
     const rdLength = <usize>be16(p + DNS_RR_RDLENGTH);
     const rdata = p + DNS_RR_FIXED;
     if (end - rdata < rdLength) break;
-    if (type == DNS_TYPE_A && rdLength == 4) {
+    if (!addressFound && type == DNS_TYPE_A && rdLength == 4) {
       metaSetString(rec, META_STR_INFO, infoBuf, writeIpv4(infoBuf, rdata));
-      return;
-    }
-    if (type == DNS_TYPE_AAAA && rdLength == 16) {
+      addressFound = true;
+    } else if (!addressFound && type == DNS_TYPE_AAAA && rdLength == 16) {
       metaSetString(rec, META_STR_INFO, infoBuf, writeIpv6(infoBuf, rdata));
-      return;
+      addressFound = true;
     }
     p = rdata + rdLength;
   }
-  if (!metaHasString(rec, META_STR_INFO)) {
-    metaSetString(rec, META_STR_INFO, NO_ADDRESS, 7);
+  if (!addressFound && !metaHasString(rec, META_STR_INFO)) metaSetString(rec, META_STR_INFO, NO_ADDRESS, 7);
+}
+
+/**
+ * The decoded name becomes the flow's host name. nDPI keeps the last HOST_NAME_KEEP bytes of a
+ * longer name (the registered domain is at the end). Invalid characters and an over-long first
+ * label of a DNS query are risks (risks_notes.md).
+ */
+function storeQueryName(rec: usize, proto: u32): void {
+  const skip = nameLen > HOST_NAME_KEEP ? nameLen - HOST_NAME_KEEP : 0;
+  metaSetString(rec, META_STR_HOST, nameBuf + skip, nameLen - skip);
+  if (nameInvalid) {
+    metaSetNumber(rec, META_NUM_DNS_INVALID_CHARS, 1);
+    setRisk(rec, RISK_INVALID_CHARACTERS);
   }
+  if (proto == PROTO_DNS && firstLabelLen > LONG_LABEL && !endsWithExemptSuffix()) setRisk(rec, RISK_DNS_SUSPICIOUS_TRAFFIC);
+  applyHostName(rec);
+}
+
+/** Record types nDPI calls obsolete (risks_notes.md, "Obsolete DNS record type"). */
+function isObsoleteRecordType(type: u32): bool {
+  switch (type) {
+    case 3: case 4: case 7: case 8: case 9: case 10: case 11: case 13: case 14: case 17: case 19:
+    case 20: case 21: case 22: case 23: case 24: case 25: case 26: case 27: case 30: case 31:
+    case 32: case 34: case 38: case 40: case 42: case 56: case 57: case 58: case 99: case 100:
+    case 101: case 102: case 103: case 104: case 105: case 106: case 107: case 253: case 254:
+    case 259:
+      return true;
+  }
+  return false;
+}
+
+/** Long first labels are normal under these domains (risks_notes.md). */
+function endsWithExemptSuffix(): bool {
+  return nameEndsWith("multi.surbl.org") || nameEndsWith("spamhaus.org") || nameEndsWith("rackcdn.com") ||
+    nameEndsWith("akamaiedge.net") || nameEndsWith("mx-verification.google.com") || nameEndsWith("amazonaws.com");
+}
+
+function nameEndsWith(suffix: string): bool {
+  const len = <usize>suffix.length;
+  return nameLen >= len && startsWith(nameBuf + nameLen - len, nameBuf + nameLen, suffix);
 }

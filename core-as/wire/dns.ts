@@ -22,6 +22,7 @@ export const DNS_TYPE_AAAA: u32 = 28;
 /** Question after its name: type (2), class (2). RR after its name: type, class, TTL (4), rdlength (2). */
 export const DNS_QUESTION_FIXED: usize = 4;
 export const DNS_RR_FIXED: usize = 10;
+export const DNS_RR_TTL: usize = 4;
 export const DNS_RR_RDLENGTH: usize = 8;
 
 export const DNS_POINTER_MASK: u32 = 0xc0;
