@@ -28,10 +28,16 @@ export async function loadCheckScripts(path: string): Promise<CheckScript[]> {
   return Promise.all(names.map(async (name) => ({ name, source: await readFile(join(path, name), 'utf8') })));
 }
 
-/** A runner over the scripts at `path` (or none), with the local glue.wasm. */
+/** Process CPU time in milliseconds. */
+export function cpuClock(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
+/** A runner over the scripts at `path` (or none), with the local glue.wasm and the CPU clock. */
 export async function createCheckRunner(path: string | undefined, options: Omit<CheckRunnerOptions, 'luaWasm' | 'scripts'> = {}): Promise<CheckRunner> {
   const scripts = path === undefined ? [] : await loadCheckScripts(path);
-  return CheckRunner.create({ ...options, luaWasm: luaWasmPath(), scripts });
+  return CheckRunner.create({ cpuClock, ...options, luaWasm: luaWasmPath(), scripts });
 }
 
 // ------------------------------------------------------------------ the CLI's check session

@@ -143,7 +143,8 @@ export function isBlacklisted(flow: FlowInfo): boolean {
 
 function inFamily(flow: FlowInfo, protocols: Set<number>, prefix: string): boolean {
   if (protocols.has(flow['proto.master_ndpi_id']) || protocols.has(flow['proto.ndpi_id'])) return true;
-  for (const key in flow) if (key.startsWith(prefix)) return true;
+  const values = flow as unknown as Record<string, unknown>;
+  for (const key in flow) if (key.startsWith(prefix) && values[key] !== undefined) return true;
   return false;
 }
 

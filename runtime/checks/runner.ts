@@ -79,6 +79,8 @@ export interface CheckRunnerOptions {
   onError?: (error: CheckError) => void;
   /** Errors kept for errors() (default 1000; all are counted in the stats). */
   maxErrors?: number;
+  /** CPU time in ms (Node: process.cpuUsage), to confirm the time limit (sandbox.ts). */
+  cpuClock?: () => number;
 }
 
 export interface ScriptStats {
@@ -247,7 +249,7 @@ export class CheckRunner {
     };
     const hostModules = [ntopModule(this.kv), ...(this.#options.hostModules?.(this) ?? [])];
     const sandbox = await Sandbox.create(module, {
-      limits: this.#options.limits, luaModules: luaModules(), hostModules, flowProvider: provider,
+      limits: this.#options.limits, luaModules: luaModules(), hostModules, flowProvider: provider, cpuClock: this.#options.cpuClock,
     });
     const stats: ScriptStats = { script: script.name, hooks: [], mode: 'pending', runs: 0, errors: 0, aborts: 0, alerts: 0, timeMs: 0 };
     const loaded: LoadedScript = { name: script.name, sandbox, stats };

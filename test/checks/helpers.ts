@@ -34,9 +34,15 @@ export function event(kind: FlowEvent['kind'], flow: FlowInfo, serial = 1, flowI
   return { kind, flowId, serial, flow };
 }
 
+/** Process CPU time in ms: the time limit is confirmed on it, as in the CLI. */
+export function cpuClock(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+}
+
 /** A sandbox with flowscope's modules and the default limits unless overridden. */
 export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return Sandbox.create(await luaModule(), { luaModules: luaModules(), ...options });
+  return Sandbox.create(await luaModule(), { luaModules: luaModules(), cpuClock, ...options });
 }
 
 /** Run arguments for a synthetic flow. */

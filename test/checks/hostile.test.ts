@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HOOK_END, HOOK_PERIODIC, HOOK_PROTOCOL_DETECTED } from '../../runtime/checks/sandbox.ts';
 import { CheckRunner } from '../../runtime/checks/runner.ts';
-import { cpuMs, event, fakeFlow, flowArgs, LUA_WASM, sandbox } from './helpers.ts';
+import { cpuClock, cpuMs, event, fakeFlow, flowArgs, LUA_WASM, sandbox } from './helpers.ts';
 
 const CPU_LIMIT_MS = 100;
 
@@ -23,20 +23,20 @@ const RUNAWAY: Array<[name: string, source: string, expected: RegExp]> = [
   ['string.rep bomb', 'return #string.rep("x", 1e9)', /string longer|memory|budget/],
   ['string.rep with separator', 'return #string.rep("ab", 3e8, "cd")', /string longer|memory|budget/],
   ['doubling concatenation', 'local s = "x" while true do s = s .. s end', /string longer|memory|budget|time/],
-  ['big concatenations in a loop', 'local s = string.rep("x", 65000) while true do local t = s .. "y" end', /budget|time limit|memory/],
-  ['concatenation past the string limit', 'local s = string.rep("x", 65000) return s .. s', /string longer than the sandbox allows \(64 KiB\)/],
-  ['table.concat bomb', 'local t = {} for i = 1, 100 do t[i] = string.rep("x", 60000) end return #table.concat(t)', /string longer|memory|budget/],
+  ['big concatenations in a loop', 'local s = string.rep("x", 16000) while true do local t = s .. "y" end', /budget|time limit|memory/],
+  ['concatenation past the string limit', 'local s = string.rep("x", 16000) return s .. s', /string longer than the sandbox allows \(16 KiB\)/],
+  ['table.concat bomb', 'local t = {} for i = 1, 100 do t[i] = string.rep("x", 16000) end return #table.concat(t)', /string longer|memory|budget/],
   ['pathological find', 'return string.find(string.rep("a", 5000), ".-.-.-.-b")', /instruction budget|time limit/],
   ['pathological match', 'return string.match(string.rep("a", 3000), "(.*)(.*)(.*)(.*)b")', /instruction budget|time limit/],
   ['pathological gsub', 'return string.gsub(string.rep("a", 3000), "a*a*a*a*b", "")', /instruction budget|time limit/],
   ['pathological gmatch', 'for x in string.gmatch(string.rep("a", 3000), ".-.-.-b") do end', /instruction budget|time limit/],
   ['pathological method call', 'local s = string.rep("a", 4000) return s:find(".-.-.-.-.-b")', /instruction budget|time limit/],
-  ['plain find loop on a long subject', 'local s = string.rep("a", 65000) while true do s:find(string.rep("a", 999) .. "b", 1, true) end', /instruction budget|time limit/],
-  ['long string equality', 'local a, b = string.rep("x", 65000), string.rep("x", 64999) .. "x" while a == b do end', /instruction budget|time limit/],
-  ['long string ordering', 'local a, b = string.rep("x", 65000), string.rep("x", 64999) .. "y" while a < b do end', /instruction budget|time limit/],
-  ['long number coercions', 'local s = string.rep("1", 65000) while true do local x = s + 0 end', /instruction budget|time limit|number/],
-  ['long coercions in C arguments', 'local s = string.rep("1", 65000) while true do local x = math.abs(s) end', /instruction budget|time limit/],
-  ['tonumber loop on a long string', 'local s = string.rep("7", 65000) while true do tonumber(s) end', /instruction budget|time limit/],
+  ['plain find loop on a long subject', 'local s = string.rep("a", 16000) while true do s:find(string.rep("a", 999) .. "b", 1, true) end', /instruction budget|time limit/],
+  ['long string equality', 'local a, b = string.rep("x", 16000), string.rep("x", 15999) .. "x" while a == b do end', /instruction budget|time limit/],
+  ['long string ordering', 'local a, b = string.rep("x", 16000), string.rep("x", 15999) .. "y" while a < b do end', /instruction budget|time limit/],
+  ['long number coercions', 'local s = string.rep("1", 16000) while true do local x = s + 0 end', /instruction budget|time limit|number/],
+  ['long coercions in C arguments', 'local s = string.rep("1", 16000) while true do local x = math.abs(s) end', /instruction budget|time limit/],
+  ['tonumber loop on a long string', 'local s = string.rep("7", 16000) while true do tonumber(s) end', /instruction budget|time limit/],
   ['huge table.sort', 'local t = {} for i = 1, 200000 do t[i] = -i end table.sort(t)', /instruction budget|time limit/],
   ['huge table.move', 'table.move({}, 1, 1e12, 1, {})', /instruction budget|time limit|too many/],
   ['huge unpack', 'return select("#", table.unpack({}, 1, 1e8))', /too many results|instruction budget|time limit/],
@@ -147,7 +147,7 @@ test('syntax errors are reported with the file and line, and disable only that s
   assert.match(box.compile('local = 3', 'bad.lua') ?? '', /^bad\.lua:1: /);
   box.close();
   const runner = await CheckRunner.create({
-    luaWasm: LUA_WASM,
+    luaWasm: LUA_WASM, cpuClock,
     scripts: [
       { name: 'custom_flow_protocol_detected_script.lua', source: 'flow.triggerAlert(20, "fine")' },
       { name: 'custom_flow_end_script.lua', source: 'this is not lua' },
@@ -173,7 +173,7 @@ test('error() in every hook is reported with script, hook and flow, and the othe
     function script.hooks.flowEnd() error('end failed') end
     return script`;
   const runner = await CheckRunner.create({
-    luaWasm: LUA_WASM,
+    luaWasm: LUA_WASM, cpuClock,
     periodicIntervalSec: 1,
     scripts: [
       { name: 'failing.lua', source: failing },
@@ -206,7 +206,7 @@ test('error() in every hook is reported with script, hook and flow, and the othe
 
 test('a runaway script is named with its hook and flow, and the other scripts still run', async () => {
   const runner = await CheckRunner.create({
-    luaWasm: LUA_WASM,
+    luaWasm: LUA_WASM, cpuClock,
     scripts: [
       { name: 'custom_flow_protocol_detected_script.lua', source: 'while true do end' },
       { name: 'other.lua', source: 'return { check = function() flow.triggerAlert(60, "other ran") end }' },

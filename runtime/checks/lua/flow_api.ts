@@ -327,7 +327,7 @@ end
 local function compile(source, name)
   local fn, err = I.load(source, '@' .. name, 't', _ENV)
   if fn == nil then return err end
-  chunk = fn
+  chunk, mode, module_tbl = fn, nil, nil
   return nil
 end
 
@@ -343,8 +343,7 @@ local function init()
       if type(module_tbl.hooks[name]) == 'function' then hooks[#hooks + 1] = i end
     end
   else hooks[1] = 1 end
-  log_reset()
-  return mode, t_unpack(hooks)
+  return mode, log_take() or '', t_unpack(hooks)
 end
 
 -- The script's shape once known: 'chunk', 'module', 'hooks', or 'pending' before its first run.

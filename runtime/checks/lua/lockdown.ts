@@ -125,7 +125,7 @@ local c_find, c_match, c_gmatch, c_gsub = string.find, string.match, string.gmat
 -- Worst case of the C matcher, in steps: each unbounded repetition item ('*', '+', '-') can
 -- multiply the work by the subject length, '?' by two, and an unanchored pattern is tried at
 -- every position. Plain finds cost at most subject x pattern length.
-local C_LIMIT = 1e6
+local C_LIMIT = I.constants.pattern_c_limit or 1e6
 local cost_cache, cost_cached = {}, 0
 local function pattern_shape(p)
   local shape = cost_cache[p]
@@ -166,9 +166,11 @@ local function match_cost(ls, p, repeated)
   return cost
 end
 
+-- lstrlib's SPECIALS: a find with none of these is a plain search.
 local function nospecials(p)
-  return not s_find(p, '[%^%$%*%+%?%.%(%)%[%]%%%-]')
+  return not s_find(p, '[%^%$%*%+%?%.%(%[%%%-]')
 end
+I.nospecials = nospecials
 
 string.find = function(s, p, init, plain)
   if type(s) == 'string' and type(p) == 'string' then

@@ -336,7 +336,7 @@ end
 
 function I.lfind(s, p, init, plain)
   s = check_str(s, 1, 'find'); p = check_str(p, 2, 'find')
-  if plain then
+  if plain or I.nospecials(p) then
     local ls = len(s)
     local i = posrelat(check_int(init, 3, 'find', 1), ls)
     if i > ls + 1 then return nil end
