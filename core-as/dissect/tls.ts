@@ -70,10 +70,18 @@ const F_DONE: u8 = 128;
 
 /** Room for one handshake message's needed bytes: a full record's worth. */
 const HS_CAP: usize = TLS_MAX_PLAINTEXT + TLS_RECORD_HEADER_LEN;
+/**
+ * Per direction: bytes held, bytes to skip, and a buffer allocated only when a message must
+ * wait for more bytes (most hellos fit in one segment and are parsed in place), sized to the
+ * message and grown up to HS_CAP. So thousands of concurrent handshakes cost a few dozen
+ * bytes each, not a record's worth.
+ */
 const DIR_HELD: usize = 0;
 const DIR_SKIP: usize = 4;
-const DIR_BUF: usize = 8;
-const DIR_SIZE: usize = DIR_BUF + HS_CAP;
+const DIR_BUF_PTR: usize = 8;
+const DIR_BUF_CAP: usize = 12;
+const DIR_SIZE: usize = 16;
+const BUF_FIRST_CAP: usize = 2048;
 
 const PORT_IMAPS: u32 = 993;
 const PORT_POPS: u32 = 995;
@@ -187,7 +195,7 @@ function detect(rec: usize): void {
 function resetDirection(rec: usize, dir: usize): void {
   store<u64>(state(rec) + ST_RECORD + (dir << 3), 0);
   const ctx = <usize>load<u32>(state(rec) + ST_CTX);
-  if (ctx != 0) store<u64>(ctx + dir * DIR_SIZE, 0);
+  if (ctx != 0) store<u64>(ctx + dir * DIR_SIZE + DIR_HELD, 0); // held and skip; the buffer stays
 }
 
 // --- Record layer (RFC 8446 §5.1) -------------------------------------------------------------
@@ -268,8 +276,7 @@ function context(rec: usize): usize {
   let ctx = <usize>load<u32>(state(rec) + ST_CTX);
   if (ctx == 0) {
     ctx = heap.alloc(DIR_SIZE * 2);
-    store<u64>(ctx, 0);
-    store<u64>(ctx + DIR_SIZE, 0);
+    memory.fill(ctx, 0, DIR_SIZE * 2);
     store<u32>(state(rec) + ST_CTX, <u32>ctx);
   }
   return ctx;
@@ -279,6 +286,10 @@ function context(rec: usize): usize {
 export function releaseTls(rec: usize): void {
   const ctx = <usize>load<u32>(state(rec) + ST_CTX);
   if (ctx != 0) {
+    for (let dir: usize = 0; dir < 2; dir++) {
+      const buf = <usize>load<u32>(ctx + dir * DIR_SIZE + DIR_BUF_PTR);
+      if (buf != 0) heap.free(buf);
+    }
     heap.free(ctx);
     store<u32>(state(rec) + ST_CTX, 0);
   }
@@ -298,6 +309,20 @@ function neededLen(p: usize, avail: usize): usize {
   return HS_HEADER_LEN; // not read: skipped once its header is known
 }
 
+/** The direction's buffer with room for `size` bytes (allocated or grown on demand, at most HS_CAP). */
+function directionBuffer(dc: usize, size: usize): usize {
+  let buf = <usize>load<u32>(dc + DIR_BUF_PTR);
+  let cap = <usize>load<u32>(dc + DIR_BUF_CAP);
+  if (size <= cap) return buf;
+  let grown = cap == 0 ? BUF_FIRST_CAP : cap;
+  while (grown < size) grown <<= 1;
+  if (grown > HS_CAP) grown = HS_CAP;
+  buf = buf == 0 ? heap.alloc(grown) : heap.realloc(buf, grown);
+  store<u32>(dc + DIR_BUF_PTR, <u32>buf);
+  store<u32>(dc + DIR_BUF_CAP, <u32>grown);
+  return buf;
+}
+
 /**
  * Handshake bytes of a record (its last chunk when recordEnds). Like nDPI, messages are parsed
  * once their record is complete (a ServerHello in a record cut short by the capture is not
@@ -305,7 +330,6 @@ function neededLen(p: usize, avail: usize): usize {
  */
 function feedHandshake(rec: usize, dir: usize, p: usize, n: usize, recordEnds: bool): void {
   const dc = context(rec) + dir * DIR_SIZE;
-  const buf = dc + DIR_BUF;
   while (n > 0) {
     const skip = <usize>load<u32>(dc + DIR_SKIP);
     if (skip > 0) {
@@ -334,6 +358,7 @@ function feedHandshake(rec: usize, dir: usize, p: usize, n: usize, recordEnds: b
       }
     }
     const take = min(n, HS_CAP - held);
+    const buf = directionBuffer(dc, held + take);
     memory.copy(buf + held, p, take);
     held += take;
     p += take;
