@@ -115,7 +115,7 @@ export function releaseDtlsState(st: usize): void {
 /**
  * Reads the records of one datagram of a DTLS flow; non-DTLS datagrams (SRTP, STUN) are passed
  * over. `viaStun`: the flow began with STUN (DTLS-SRTP of a call, RFC 5764): nDPI raises no
- * missing-SNI, no-ALPN or self-signed risk there, WebRTC peers never send the one nor have the other.
+ * missing-SNI or no-ALPN risk there (call peers send neither), nor self-signed (below).
  */
 export function dtlsDatagram(rec: usize, fromClient: bool, p: usize, len: usize, st: usize, viaStun: bool): i32 {
   const risksBefore = load<u64>(rec + FLOW_RISKS);
@@ -140,8 +140,11 @@ export function dtlsDatagram(rec: usize, fromClient: bool, p: usize, len: usize,
     }
   }
   if (viaStun) {
-    const spared = (<u64>1 << RISK_TLS_MISSING_SNI) | (<u64>1 << RISK_TLS_NOT_CARRYING_HTTPS) |
-      (<u64>1 << RISK_TLS_ALPN_SNI_MISMATCH) | (<u64>1 << RISK_TLS_SELFSIGNED_CERTIFICATE);
+    let spared = (<u64>1 << RISK_TLS_MISSING_SNI) | (<u64>1 << RISK_TLS_NOT_CARRYING_HTTPS) | (<u64>1 << RISK_TLS_ALPN_SNI_MISMATCH);
+    // Self-signed certificates are the rule between call peers (RFC 8827 §6.5 checks them
+    // against the signalled fingerprint): spared once the client's hello showed a call; a
+    // server seen alone is flagged, as the ground truth has it.
+    if ((load<u8>(st + S_FLAGS) & F_CLIENT_HELLO) != 0) spared |= <u64>1 << RISK_TLS_SELFSIGNED_CERTIFICATE;
     store<u64>(rec + FLOW_RISKS, (load<u64>(rec + FLOW_RISKS) & ~spared) | (risksBefore & spared));
   }
   const flags = load<u8>(st + S_FLAGS);

@@ -115,3 +115,22 @@ test('a ClientHello cut inside the cookie or the cipher suites does not fault', 
     assert.equal(proto(f), 'DTLS [DPI]');
   }
 });
+
+test('missing SNI: a risk on its own, none in a call\'s DTLS-SRTP after STUN (nor a self-signed certificate)', async () => {
+  const hello = record(22, handshake(1, clientHello({ sni: false })));
+  let f = await udpConversation(40000, 4433, [hello]);
+  assert.ok(f.flow_risk.includes(24), `${f.flow_risk}`);
+  // RFC 8489 §5 Binding request: type, length 0, magic cookie, transaction id.
+  const binding = cat(be16(1), be16(0), [0x21, 0x12, 0xa4, 0x42], pattern(12));
+  const selfSigned = der(0x30, cat(der(0x30, cat(der(0xa0, der(0x02, [2])), der(0x02, [1]), ALG, name('WebRTC'),
+    der(0x30, cat(der(0x17, ascii('230101000000Z')), der(0x17, ascii('330101000000Z')))), name('WebRTC'))), ALG, der(0x03, [0, 1])));
+  const certificate = cat(be24(selfSigned.length + 3), be24(selfSigned.length), selfSigned);
+  const flight = record(22, cat(handshake(2, serverHello(), { seq: 1 }), handshake(11, certificate, { seq: 2 })));
+  f = await udpConversation(40000, 3478, [binding, hello, { reply: flight }]);
+  assert.equal(proto(f), 'DTLS [DPI]');
+  assert.equal(f['protos.tls.subjectDN'], 'CN=WebRTC');
+  assert.ok(!f.flow_risk.includes(24) && !f.flow_risk.includes(15) && !f.flow_risk.includes(6), `${f.flow_risk}`);
+  // The server seen alone: its self-signed certificate is flagged.
+  f = await udpConversation(3478, 40000, [binding, flight]);
+  assert.ok(f.flow_risk.includes(6), `${f.flow_risk}`);
+});
