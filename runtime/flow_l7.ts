@@ -8,8 +8,8 @@ import {
 /** nDPI's printed confidence names, by the core's CONF_* values (core-as/flow/record.ts). */
 const CONFIDENCE_NAMES = ['Unknown', 'Match by port', 'Match by IP', 'DPI'];
 
-/** nDPI's [Stream Content] names, by META_NUM_STREAM_CONTENT value. */
-const STREAM_CONTENT_NAMES = ['', 'Audio', 'Video', 'Screen Sharing'];
+/** ntopng's rtp_stream_type values (nDPI's [Stream Content]), by META_NUM_STREAM_CONTENT value. */
+const RTP_STREAM_TYPES = ['', 'audio', 'video', 'screen_share'];
 
 /** Metadata string fields (META_STR_*) -> flow object key. */
 const STRING_KEYS: Record<string, string> = {
@@ -39,6 +39,7 @@ const STRING_KEYS: Record<string, string> = {
   DHCP_CLASS: 'protos.dhcp.class_ident',
   BT_HASH: 'bittorrent_hash',
   QUIC_VERSION: 'protos.quic.version_name',
+  STUN_MAPPED: 'protos.stun.mapped_ip_address',
   USER: 'protos.credentials.user',
   PASSWORD: 'protos.credentials.password',
 };
@@ -115,6 +116,6 @@ export function readL7(memory: ArrayBuffer, rec: number, layout: L7Layout, flow:
   const notAfter = number('CERT_NOT_AFTER');
   if (notAfter !== 0) flow['protos.tls.notAfter'] = notAfter;
   const streamContent = number('STREAM_CONTENT');
-  if (streamContent !== 0) flow['protos.rtp.stream_content'] = STREAM_CONTENT_NAMES[streamContent] ?? 'Unknown';
+  if (streamContent !== 0 && RTP_STREAM_TYPES[streamContent] !== undefined) flow.rtp_stream_type = RTP_STREAM_TYPES[streamContent];
   void l4Proto;
 }

@@ -84,6 +84,8 @@ export interface FlowInfo {
   host_server_name?: string;
   /** nDPI's protocol info (for DNS the first answer address). */
   info?: string;
+  /** ntopng's RTP stream type (nDPI's [Stream Content]): "audio", "video" or "screen_share". */
+  rtp_stream_type?: string;
   [metadata: `protos.${string}`]: string | number | boolean | undefined;
 }
 

@@ -30,6 +30,7 @@ export const META_STR_BT_HASH: u32 = 24;
 export const META_STR_QUIC_VERSION: u32 = 25;    // nDPI's name of the QUIC version (V-1, Draft-29, Q046...)
 export const META_STR_USER: u32 = 26;          // clear-text user name (FTP, IMAP, POP3), nDPI's [User: ]
 export const META_STR_PASSWORD: u32 = 27;      // its password, nDPI's [Pwd: ]
+export const META_STR_STUN_MAPPED: u32 = 28;   // STUN (XOR-)MAPPED-ADDRESS "ip:port", nDPI's [Mapped IP/Port]
 export const META_STRINGS: u32 = 32;
 
 // Numeric fields.

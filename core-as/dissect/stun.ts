@@ -6,6 +6,7 @@
 //    host name) of the big TURN services; endpoints cached from other STUN flows of the same
 //    call (stun_cache.ts); the server address in nDPI's IP lists. The first one found stays.
 //    (Google's GOOG-NETWORK-INFO says nothing: every libwebrtc client sends it.)
+//  - the first mapped address (nDPI's "Mapped IP/Port");
 //  - a change of protocol: DTLS makes the flow DTLS of the same application (the DTLS
 //    dissector then reads the handshake), RTP makes it SRTP of the application, or STUN.RTP
 //    without one. RTCP changes nothing.
@@ -19,9 +20,10 @@ import * as info from "../decode/packet_info";
 import { be16, u8at } from "../util/bytes";
 import { IPPROTO_TCP } from "../wire/transport";
 import {
+  ADDR_FAMILY_IPV4, ADDR_FAMILY_IPV6, ATTR_MAPPED_ADDRESS, ATTR_XOR_MAPPED_ADDRESS, ATTR_XOR_MAPPED_ADDRESS_OLD,
   ATTR_MS_IMPLEMENTATION_VERSION, ATTR_MS_SERVICE_QUALITY, ATTR_REALM,
   ATTR_WHATSAPP_FIRST, ATTR_WHATSAPP_LAST, ATTR_ZOOM_CLASSIC, CHANNEL_DATA_HEADER_LEN, CHANNEL_FIRST, CHANNEL_LAST,
-  STUN_ATTR_HEADER_LEN, STUN_FRAME_PREFIX, STUN_HEADER_LEN, STUN_TYPE_RESERVED_BITS, isClassicType,
+  STUN_ATTR_HEADER_LEN, STUN_COOKIE, STUN_FRAME_PREFIX, STUN_MAGIC_COOKIE, STUN_HEADER_LEN, STUN_TYPE_RESERVED_BITS, isClassicType,
   stunHasCookie, stunLength, stunType,
 } from "../wire/stun";
 import {
@@ -29,7 +31,8 @@ import {
 } from "../flow/record";
 import { setDetected } from "../classify/classify";
 import * as P from "../classify/generated/protocols";
-import { META_STR_HOST, metaHasString, metaSetString } from "./meta";
+import { META_STR_HOST, META_STR_STUN_MAPPED, metaHasString, metaSetString } from "./meta";
+import { writeDecimal, writeIpv4, writeIpv6 } from "../util/text";
 import { STATE_OWNER, claimState } from "./flow_state";
 import { stunCacheFind, stunCacheStore } from "./stun_cache";
 import { RTP_DATA, noteStreamContent, rtpPacketKind } from "./rtp";
@@ -59,6 +62,11 @@ const hostBuf: usize = memory.data(80);
 
 /** Application found in the last message parsed, 0 if none. */
 let foundApp: u32 = 0;
+/** The message whose attributes are being read (its cookie and transaction id unmask XOR addresses). */
+let messageStart: usize = 0;
+/** "ip:port" of a mapped address, IPv6 in brackets: at most 1 + 39 + 2 + 5 bytes. */
+const addressBuf: usize = memory.data(64);
+const xorBuf: usize = memory.data(16);
 
 export function dissectStun(rec: usize, fromClient: bool): i32 {
   const p = info.payloadPtr;
@@ -77,8 +85,10 @@ export function dissectStun(rec: usize, fromClient: bool): i32 {
     return R_MATCH;
   }
   if ((flags & ST_DTLS_MODE) != 0) {
-    // DTLS-SRTP: the media that follows the handshake tells the stream content.
+    // DTLS-SRTP: the media that follows the handshake tells the stream content; ICE's
+    // consent checks (RFC 7675) are still STUN and may bring the mapped address.
     if (rtpPacketKind(p, len) == RTP_DATA) noteStreamContent(rec, p);
+    else if (!isTcp && !metaHasString(rec, META_STR_STUN_MAPPED)) readMessages(rec, p, len, false);
     return dtlsDatagram(rec, fromClient, p, len, state + ST_DTLS, true);
   }
   const packets = <u32>load<u8>(state + ST_PACKETS) + 1;
@@ -196,6 +206,7 @@ function readMessage(rec: usize, p: usize, avail: usize, exact: bool): usize {
   // Over TCP only RFC 5389+ messages: 20 bytes of a classic header are too easily matched.
   if (!exact && !modern) return 0;
   if (!modern && (!isClassicType(type) || (total & 3) != 0 || !walkAttributes(rec, p + STUN_HEADER_LEN, p + total, false, false))) return 0;
+  messageStart = p;
   walkAttributes(rec, p + STUN_HEADER_LEN, p + total, true, modern);
   return total;
 }
@@ -217,7 +228,9 @@ function walkAttributes(rec: usize, p: usize, end: usize, read: bool, modern: bo
 }
 
 function readAttribute(rec: usize, attr: u32, value: usize, len: usize, modern: bool): void {
-  if (attr >= ATTR_WHATSAPP_FIRST && attr <= ATTR_WHATSAPP_LAST) noteApp(P.PROTO_WHATSAPP_CALL);
+  if (attr == ATTR_XOR_MAPPED_ADDRESS || attr == ATTR_XOR_MAPPED_ADDRESS_OLD) readMappedAddress(rec, value, len, true);
+  else if (attr == ATTR_MAPPED_ADDRESS) readMappedAddress(rec, value, len, false);
+  else if (attr >= ATTR_WHATSAPP_FIRST && attr <= ATTR_WHATSAPP_LAST) noteApp(P.PROTO_WHATSAPP_CALL);
   else if (attr == ATTR_ZOOM_CLASSIC && !modern) noteApp(P.PROTO_ZOOM);
   else if (attr == ATTR_MS_IMPLEMENTATION_VERSION || attr == ATTR_MS_SERVICE_QUALITY) noteApp(P.PROTO_SKYPE_TEAMS_CALL);
   else if (attr == ATTR_REALM && len > 0) readRealm(rec, value, len);
@@ -225,6 +238,36 @@ function readAttribute(rec: usize, attr: u32, value: usize, len: usize, modern: 
 
 @inline function noteApp(app: u32): void {
   if (foundApp == 0) foundApp = app;
+}
+
+/**
+ * The first MAPPED-ADDRESS (RFC 8489 §14.1) or XOR-MAPPED-ADDRESS (§14.2) is the flow's
+ * "Mapped IP/Port" (ntopng's protos.stun.mapped_ip_address): reserved (1), family (1), port (2),
+ * address; the XOR form masks the port with the cookie's top 16 bits, the address with the
+ * cookie (IPv4) or the cookie and transaction id (IPv6).
+ */
+function readMappedAddress(rec: usize, value: usize, len: usize, xored: bool): void {
+  if (len < 8 || metaHasString(rec, META_STR_STUN_MAPPED)) return;
+  const family = u8at(value + 1);
+  const addrLen: usize = family == ADDR_FAMILY_IPV4 ? 4 : family == ADDR_FAMILY_IPV6 ? 16 : 0;
+  if (addrLen == 0 || len < 4 + addrLen) return;
+  let port = be16(value + 2);
+  for (let i: usize = 0; i < addrLen; i++) {
+    const mask = xored ? u8at(messageStart + STUN_COOKIE + i) : 0;
+    store<u8>(xorBuf + i, <u8>(u8at(value + 4 + i) ^ mask));
+  }
+  if (xored) port ^= STUN_MAGIC_COOKIE >> 16;
+  let n: usize = 0;
+  if (addrLen == 4) {
+    n = writeIpv4(addressBuf, xorBuf);
+  } else {
+    store<u8>(addressBuf, 0x5b);
+    n = 1 + writeIpv6(addressBuf + 1, xorBuf);
+    store<u8>(addressBuf + n++, 0x5d);
+  }
+  store<u8>(addressBuf + n++, 0x3a);
+  n += writeDecimal(addressBuf + n, port);
+  metaSetString(rec, META_STR_STUN_MAPPED, addressBuf, n);
 }
 
 /** The REALM (RFC 8489 §14.9) is the flow's host name, in lower case; the big services' realms name their call application. */

@@ -33,6 +33,8 @@ export const ATTR_REALM: u32 = 0x0014;
 export const ATTR_XOR_PEER_ADDRESS: u32 = 0x0012;
 export const ATTR_XOR_RELAYED_ADDRESS: u32 = 0x0016;
 export const ATTR_XOR_MAPPED_ADDRESS: u32 = 0x0020;
+/** The XOR-MAPPED-ADDRESS number of the RFC 5389 drafts, still sent by some servers. */
+export const ATTR_XOR_MAPPED_ADDRESS_OLD: u32 = 0x8020;
 export const ATTR_RESPONSE_ORIGIN: u32 = 0x802b;
 export const ATTR_OTHER_ADDRESS: u32 = 0x802c;
 /** Microsoft's MS-TURN/MS-ICE2: MS-SERVICE-QUALITY and MS-IMPLEMENTATION-VERSION. */

@@ -57,17 +57,17 @@ test('over TCP, RFC 4571 framing (a zero SSRC is legal); an unframed segment is 
   const framed = (packet: Uint8Array) => cat(be16(packet.length), packet);
   let f = await tcpConversation(40252, 5000, [framed(rtp(1, { ssrc: 0, marker: true, pt: 8 })), framed(rtp(2, { ssrc: 0, pt: 8 }))]);
   assert.equal(proto(f), 'RTP [DPI]');
-  assert.equal(f['protos.rtp.stream_content'], 'Audio');
+  assert.equal(f.rtp_stream_type, 'audio');
   f = await tcpConversation(40252, 5000, [rtp(1), rtp(2)]);
   assert.notEqual(f['proto.ndpi'], 'RTP');
   f = await tcpConversation(40252, 5000, [cat(be16(400), rtp(1))]);
   assert.notEqual(f['proto.ndpi'], 'RTP');
 });
 
-test('stream content from the payload type: static audio and video, dynamic 111 audio, 96 unknown', async () => {
-  for (const [pt, content] of [[8, 'Audio'], [34, 'Video'], [111, 'Audio'], [96, undefined]] as const) {
+test('stream type (ntopng rtp_stream_type) from the payload type: static audio and video, dynamic 111 audio, 96 unknown', async () => {
+  for (const [pt, content] of [[8, 'audio'], [34, 'video'], [111, 'audio'], [96, undefined]] as const) {
     const f = await udpConversation(30000, 40392, [rtp(1, { pt }), rtp(2, { pt })]);
-    assert.equal(f['protos.rtp.stream_content'], content, `pt ${pt}`);
+    assert.equal(f.rtp_stream_type, content, `pt ${pt}`);
   }
 });
 

@@ -132,6 +132,25 @@ test('TCP: RFC 4571 framing, several messages in a segment, a message cut by the
   assert.notEqual(f['proto.ndpi'], 'STUN');
 });
 
+test('the first mapped address is ntopng\'s protos.stun.mapped_ip_address: XOR (IPv4, IPv6) and classic', async () => {
+  // RFC 8489 §14.2: X-Port = port ^ 0x2112, X-Address = address ^ cookie (^ transaction id for IPv6).
+  const xorV4 = attr(0x0020, [0, 1, ...be16(32848 ^ 0x2112), ...[191, 162, 107, 92].map((b, i) => b ^ [0x21, 0x12, 0xa4, 0x42][i])]);
+  let f = await udpConversation(53620, 3478, [stun(BINDING_REQUEST), { reply: stun(BINDING_RESPONSE, cat(xorV4, attr(0x0020, [0, 1, 0, 0, 1, 2, 3, 4]))) }]);
+  assert.equal(f['protos.stun.mapped_ip_address'], '191.162.107.92:32848');
+  const mask = [0x21, 0x12, 0xa4, 0x42, ...pattern(12)];
+  const v6 = [0x20, 0x01, 0x16, 0x70, 0, 0x0c, 0xeb, 0x04, 0x70, 0xaf, 0xf6, 0x7f, 0x8e, 0x49, 0xf6, 0x03];
+  const xorV6 = attr(0x0020, [0, 2, ...be16(56880 ^ 0x2112), ...v6.map((b, i) => b ^ mask[i])]);
+  f = await udpConversation(56880, 3478, [stun(BINDING_REQUEST), { reply: stun(BINDING_RESPONSE, xorV6) }], { ipv6: true });
+  assert.equal(f['protos.stun.mapped_ip_address'], '[2001:1670:c:eb04:70af:f67f:8e49:f603]:56880');
+  f = await udpConversation(55050, 13958, [stun(BINDING_REQUEST, zeros(0), { cookie: false }),
+    { reply: stun(BINDING_RESPONSE, attr(0x0001, [0, 1, ...be16(55050), 172, 16, 63, 224]), { cookie: false }) }]);
+  assert.equal(f['protos.stun.mapped_ip_address'], '172.16.63.224:55050');
+  // Unknown family or a value too short for its family: none.
+  f = await udpConversation(40000, 3478, [stun(BINDING_RESPONSE, cat(attr(0x0020, [0, 3, 0, 0, 1, 2, 3, 4]), attr(0x0020, [0, 2, 0, 0, 1, 2, 3, 4])))]);
+  assert.equal(proto(f), 'STUN [DPI]');
+  assert.equal(f['protos.stun.mapped_ip_address'], undefined);
+});
+
 test('IPv6 and a message with 100 attributes (the walk is bounded)', async () => {
   let f = await udpConversation(56880, 3478, [stun(BINDING_REQUEST), { reply: stun(BINDING_RESPONSE, attr(0x0001, [0, 2, 0xde, 0x30, ...pattern(16)])) }], { ipv6: true });
   assert.equal(proto(f), 'STUN [DPI]');
