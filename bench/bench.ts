@@ -6,14 +6,16 @@
 // path never builds flow objects (no engine.flows(), no event handler): what is measured is all
 // the core does (framing, decoding, flow table, dissection, classification), the one copy per
 // chunk into wasm memory and the reads. See bench/README.md.
-import { closeSync, existsSync, openSync, read, readFileSync, readSync, createReadStream } from 'node:fs';
+import { closeSync, existsSync, openSync, read, readFileSync, readSync, createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHUNK_SIZE, createEngine } from '../adapters/node/engine.ts';
 import { Engine } from '../runtime/engine.ts';
+import { benchScripts, measureChecksPerSecond, pipelineRunner } from './checks.ts';
+import type { FlowInfo } from '../runtime/types.ts';
 
-const USAGE = `usage: npm run bench -- [FILE] [--max-flows N] [--idle-timeout S] [--io overlap|read|stream] [--wasm CORE]
+const USAGE = `usage: npm run bench -- [FILE] [--max-flows N] [--idle-timeout S] [--io overlap|read|stream] [--wasm CORE] [--checks [DIR|FILE]]
   FILE            pcap or pcapng capture (default: build/sample.pcap when it exists)
   --max-flows N   flow table capacity (default: the engine's)
   --idle-timeout S  purge flows idle for S seconds of packet time (default 0: never)
@@ -23,6 +25,9 @@ const USAGE = `usage: npm run bench -- [FILE] [--max-flows N] [--idle-timeout S]
   --io stream     fs.createReadStream with a 1 MiB highWaterMark (a new Buffer per chunk)
   --wasm CORE     another build of the core (A/B a change; it must match runtime/'s ABI)
                   instead of build/flowscope.wasm
+  --checks [PATH] also run the capture with Lua checks attached (a folder or a .lua file; default:
+                  bench/checks.ts's script, six flow.* reads and an alert on one flow in five) and
+                  measure checks/s on the capture's flows; adds a "checks" object (see bench/checks.ts)
 Prints one JSON line: {file, packets, bytes, fileBytes, flows, seconds, packetsPerSec,
 gbitPerSec, peakRssBytes, rssPerFlowBytes, baselineRssBytes, io, wasm, nodeVersion}.`;
 
@@ -37,6 +42,8 @@ interface Args {
   idleTimeoutSec?: number;
   io: IoMode;
   wasm?: string;
+  /** --checks: undefined when absent, '' for the built-in script, else a folder or file. */
+  checks?: string;
 }
 
 function usage(message?: string): never {
@@ -51,6 +58,7 @@ function parseArgs(argv: string[]): Args {
   let idleTimeoutSec: number | undefined;
   let io: IoMode = 'overlap';
   let wasm: string | undefined;
+  let checks: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => (i + 1 < argv.length ? argv[++i] : usage(`${arg} needs a value`));
@@ -66,6 +74,10 @@ function parseArgs(argv: string[]): Args {
       io = mode;
     } else if (arg === '--wasm') {
       wasm = value();
+    } else if (arg === '--checks') {
+      // The value is optional: taken when it is a folder or a .lua file.
+      const next = argv[i + 1];
+      checks = next !== undefined && (next.endsWith('.lua') || (existsSync(next) && statSync(next).isDirectory())) ? argv[++i] : '';
     } else if (arg === '-h' || arg === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -81,7 +93,7 @@ function parseArgs(argv: string[]): Args {
     if (!existsSync(SAMPLE)) usage('no FILE given and build/sample.pcap does not exist (npm run build:sample)');
     file = SAMPLE;
   }
-  return { file, maxFlows, idleTimeoutSec, io, wasm };
+  return { file, maxFlows, idleTimeoutSec, io, wasm, checks };
 }
 
 /** Peak resident set size as sampled after every chunk. */
@@ -124,7 +136,7 @@ function feedByReadLoop(engine: Engine, file: string, rss: RssSampler): number {
 }
 
 /** Reads the next chunk on libuv's thread pool while the engine works on the current one. */
-async function feedByOverlappedReads(engine: Engine, file: string, rss: RssSampler): Promise<number> {
+async function feedByOverlappedReads(engine: Engine, file: string, rss: RssSampler, afterChunk?: () => void): Promise<number> {
   const buffers = [new Uint8Array(CHUNK_SIZE), new Uint8Array(CHUNK_SIZE)];
   const fd = openSync(file, 'r');
   const readInto = (buffer: Uint8Array) =>
@@ -141,6 +153,7 @@ async function feedByOverlappedReads(engine: Engine, file: string, rss: RssSampl
       engine.feed(n === CHUNK_SIZE ? buffers[current] : buffers[current].subarray(0, n));
       total += n;
       rss.sample();
+      afterChunk?.();
       current ^= 1;
     }
   } finally {
@@ -204,7 +217,38 @@ async function main(): Promise<void> {
     wasm: wasmHash,
     nodeVersion: process.version,
   };
+  if (args.checks !== undefined) {
+    Object.assign(result, { checks: await benchChecks(args, options) });
+  }
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** The same capture with checks attached (packets/s), then checks/s on its flows (bench/checks.ts). */
+async function benchChecks(args: Args, options: { maxFlows?: number; idleTimeoutSec?: number }) {
+  const scripts = await benchScripts(args.checks === '' ? undefined : args.checks);
+  const detected: FlowInfo[] = [];
+  const { runner, attach } = await pipelineRunner(scripts, detected);
+  const engine = args.wasm === undefined ? await createEngine(options) : await Engine.create(readFileSync(args.wasm), options);
+  attach(engine);
+  const rss = new RssSampler();
+  const started = process.hrtime.bigint();
+  await feedByOverlappedReads(engine, args.file, rss, () => runner.tick());
+  engine.end();
+  runner.finish();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const packets = engine.stats().packets;
+  const stats = runner.stats();
+  const pipeline = {
+    scripts: stats.map((s) => s.script),
+    packetsPerSecWithChecks: Math.round(packets / seconds),
+    seconds: Number(seconds.toFixed(3)),
+    runs: stats.reduce((n, s) => n + s.runs, 0),
+    errors: runner.errorCount,
+    alerts: runner.alerts.total,
+  };
+  runner.close();
+  const perSecond = await measureChecksPerSecond(scripts, detected);
+  return { ...pipeline, checksPerSec: perSecond.checksPerSec, checksMeasured: perSecond };
 }
 
 main().catch((error: unknown) => {

@@ -230,7 +230,10 @@ export interface AlertFilter {
   limit?: number;
 }
 
-/** The alerts of an analysis, in order, with filters. Bounded: the oldest go first when full. */
+/**
+ * The alerts of an analysis, in order, with filters. Bounded: past maxAlerts (plus a tenth, so
+ * that trimming is rare) the oldest go.
+ */
 export class AlertStore {
   readonly maxAlerts: number;
   #alerts: FlowAlert[] = [];
@@ -242,16 +245,26 @@ export class AlertStore {
     this.maxAlerts = maxAlerts;
   }
 
-  /** Stores an alert (row_id is assigned here) and tells the listeners. */
-  add(alert: Omit<FlowAlert, 'row_id'>): FlowAlert {
-    const stored = { row_id: this.#nextRow++, ...alert } as FlowAlert;
+  /**
+   * Stores an alert and tells the listeners. row_id is assigned here: in place when the object
+   * has the property (the store then owns the object), else on a copy.
+   */
+  add(alert: Omit<FlowAlert, 'row_id'> | FlowAlert): FlowAlert {
+    let stored: FlowAlert;
+    if ('row_id' in alert) {
+      stored = alert;
+      stored.row_id = this.#nextRow++;
+    } else {
+      stored = { row_id: this.#nextRow++, ...alert } as FlowAlert;
+    }
     this.#alerts.push(stored);
-    if (this.#alerts.length > this.maxAlerts) {
+    // Trimmed in batches (a tenth of the capacity) so that a full store stays O(1) per alert.
+    if (this.#alerts.length > this.maxAlerts + Math.max(1, Math.floor(this.maxAlerts / 10))) {
       const excess = this.#alerts.length - this.maxAlerts;
       this.#alerts.splice(0, excess);
       this.#dropped += excess;
     }
-    for (const listener of this.#listeners) listener(stored);
+    if (this.#listeners.size !== 0) for (const listener of this.#listeners) listener(stored);
     return stored;
   }
 
@@ -263,6 +276,11 @@ export class AlertStore {
 
   get size(): number {
     return this.#alerts.length;
+  }
+
+  /** Alerts ever added (dropped ones included). */
+  get total(): number {
+    return this.#nextRow - 1;
   }
 
   /** Alerts removed because the store was full. */

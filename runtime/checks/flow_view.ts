@@ -30,44 +30,73 @@ const DNS_PROTOCOLS = ids('DNS', 'MDNS', 'LLMNR');
 const SSH_PROTOCOLS = ids('SSH');
 const TLS_PROTOCOLS = ids('TLS', 'QUIC', 'DTLS', 'IMAPS', 'POPS', 'SMTPS', 'FTPS', 'DoH_DoT');
 
-/** Writes the strings a run pushes into the Lua module's memory once, and keeps them there. */
-class StringPool {
+/**
+ * The strings a run pushes (client, server, protocol name), written into one area of the Lua
+ * module's memory per event: copying a few bytes costs less than looking them up in a pool.
+ */
+class StringArea {
   readonly #module: LuaModule;
-  readonly #pool = new Map<string, { ptr: number; len: number }>();
   readonly #encoder = new TextEncoder();
+  #ptr = 0;
+  #size = 0;
+  #used = 0;
 
   constructor(module: LuaModule) {
     this.#module = module;
   }
 
-  get(s: string): { ptr: number; len: number } {
-    let entry = this.#pool.get(s);
-    if (entry !== undefined) return entry;
-    const bytes = this.#encoder.encode(s);
-    const ptr = this.#module.malloc(bytes.length + 1);
-    if (ptr === 0) throw new Error('out of memory in the Lua module');
+  /** Starts a new event: earlier pointers may be reused. */
+  reset(): void {
+    this.#used = 0;
+  }
+
+  /** Writes `s` and returns where (valid until the next reset). */
+  put(s: string, out: { ptr: number; len: number }): void {
+    const max = s.length * 3;
+    if (this.#used + max > this.#size) this.#grow(this.#used + max);
     const heap = this.#module.heap();
-    heap.set(bytes, ptr);
-    heap[ptr + bytes.length] = 0;
-    entry = { ptr, len: bytes.length };
-    this.#pool.set(s, entry);
-    return entry;
+    const at = this.#ptr + this.#used;
+    let len = 0;
+    let ascii = true;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) {
+        ascii = false;
+        break;
+      }
+      heap[at + i] = c;
+    }
+    if (ascii) len = s.length;
+    else len = this.#encoder.encodeInto(s, heap.subarray(at, at + max)).written;
+    out.ptr = at;
+    out.len = len;
+    this.#used += len;
   }
 
-  /** Frees everything when the pool has grown large (between runs only). */
-  trim(): void {
-    if (this.#pool.size >= 16384) this.clear();
+  #grow(need: number): void {
+    // Only between events (reset() came first): nothing points into the old area any more.
+    const size = Math.max(1024, need * 2);
+    const ptr = this.#module.malloc(size);
+    if (ptr === 0) throw new Error('out of memory in the Lua module');
+    if (this.#ptr !== 0) {
+      this.#module.heap().copyWithin(ptr, this.#ptr, this.#ptr + this.#used);
+      this.#module.free(this.#ptr);
+    }
+    this.#ptr = ptr;
+    this.#size = size;
   }
 
-  /** Frees everything (call between runs only: pointers handed out become invalid). */
-  clear(): void {
-    for (const { ptr } of this.#pool.values()) this.#module.free(ptr);
-    this.#pool.clear();
+  free(): void {
+    if (this.#ptr !== 0) this.#module.free(this.#ptr);
+    this.#ptr = 0;
+    this.#size = 0;
+    this.#used = 0;
   }
 }
 
 export class FlowView {
-  readonly #strings: StringPool;
+  readonly #strings: StringArea;
+  readonly #slot = { ptr: 0, len: 0 };
   readonly #networks: LocalNetworks;
   readonly #args: FlowArgs = {
     cliPort: 0, srvPort: 0, l4: 0, vlan: 0, c2sBytes: 0, s2cBytes: 0, master: 0, app: 0, flags: 0,
@@ -77,7 +106,7 @@ export class FlowView {
   srv: AddressClass | null = null;
 
   constructor(module: LuaModule, networks: LocalNetworks) {
-    this.#strings = new StringPool(module);
+    this.#strings = new StringArea(module);
     this.#networks = networks;
   }
 
@@ -88,7 +117,7 @@ export class FlowView {
   /** The run arguments for a flow (one shared object, valid until the next call). */
   prepare(flow: FlowInfo, nowSec: number): FlowArgs {
     const a = this.#args;
-    this.#strings.trim();
+    this.#strings.reset();
     const cli = this.#networks.classify(flow['cli.ip']);
     const srv = this.#networks.classify(flow['srv.ip']);
     this.cli = cli;
@@ -113,22 +142,26 @@ export class FlowView {
     a.master = flow['proto.master_ndpi_id'] ?? 0;
     a.app = flow['proto.ndpi_id'] ?? 0;
     a.flags = flags;
-    const cliStr = this.#strings.get(flow['cli.ip']);
-    const srvStr = this.#strings.get(flow['srv.ip']);
-    const nameStr = this.#strings.get(flow['proto.ndpi'] ?? 'Unknown');
-    a.cliPtr = cliStr.ptr;
-    a.cliLen = cliStr.len;
-    a.srvPtr = srvStr.ptr;
-    a.srvLen = srvStr.len;
-    a.namePtr = nameStr.ptr;
-    a.nameLen = nameStr.len;
+    // The area may move while it grows: write all three, then read the final pointers.
+    const slot = this.#slot;
+    this.#strings.put(flow['cli.ip'], slot);
+    const cliLen = slot.len;
+    this.#strings.put(flow['srv.ip'], slot);
+    const srvLen = slot.len;
+    this.#strings.put(flow['proto.ndpi'] ?? 'Unknown', slot);
+    a.namePtr = slot.ptr;
+    a.nameLen = slot.len;
+    a.srvPtr = slot.ptr - srvLen;
+    a.srvLen = srvLen;
+    a.cliPtr = a.srvPtr - cliLen;
+    a.cliLen = cliLen;
     a.now = nowSec;
     return a;
   }
 
-  /** Frees the pooled strings (between events). */
+  /** Frees the string area (after the last event). */
   clearStrings(): void {
-    this.#strings.clear();
+    this.#strings.free();
   }
 }
 
@@ -237,7 +270,7 @@ export interface FlowScoreView {
   cliScore: number;
   srvScore: number;
   /** alert id -> the score it added to the flow. */
-  alertScores: Map<number, number>;
+  alertScores: ReadonlyMap<number, number>;
   predominantAlert: number;
   predominantScore: number;
 }

@@ -105,9 +105,43 @@ function isSubnetEdge(ip: Uint8Array, net: Network): boolean {
   return hostPart === 0 || hostPart === hostMask;
 }
 
+/** The 16 possible classifications, shared (classify allocates nothing). */
+const CLASSES: AddressClass[] = [];
+for (let bits = 0; bits < 16; bits++) {
+  CLASSES.push(Object.freeze({
+    local: (bits & 1) !== 0, multicastOrBroadcast: (bits & 2) !== 0, inLocalNetwork: (bits & 4) !== 0, private: (bits & 8) !== 0,
+  }));
+}
+function classOf(inLocalNetwork: boolean, multicastOrBroadcast: boolean, isPrivate: boolean): AddressClass {
+  return CLASSES[(inLocalNetwork || multicastOrBroadcast ? 1 : 0) | (multicastOrBroadcast ? 2 : 0) | (inLocalNetwork ? 4 : 0) | (isPrivate ? 8 : 0)];
+}
+
+/** A dotted quad as a number, or -1: the fast path (no allocation). */
+function ipv4Number(text: string): number {
+  let value = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + part;
+}
+
 export class LocalNetworks {
   readonly #networks: Network[];
   readonly #always: Network[];
+  /** IPv4 networks as [base, mask] (unsigned) for the fast path; configured ones flagged for edges. */
+  readonly #v4: Array<{ base: number; mask: number; prefix: number; configured: boolean }>;
   readonly #cache = new Map<string, AddressClass>();
 
   /** `networks`: ntopng's -m syntax, comma-separated CIDRs (an array is joined). */
@@ -115,6 +149,15 @@ export class LocalNetworks {
     const list = (Array.isArray(networks) ? networks.join(',') : networks).split(',').map((s) => s.trim()).filter((s) => s !== '');
     this.#networks = list.map(parseNetwork);
     this.#always = ALWAYS_LOCAL.map(parseNetwork);
+    const v4 = (n: Network, configured: boolean) => {
+      const mask = n.prefix === 0 ? 0 : (0xffffffff << (32 - n.prefix)) >>> 0;
+      const base = (((n.bytes[0] << 24) | (n.bytes[1] << 16) | (n.bytes[2] << 8) | n.bytes[3]) >>> 0) & mask;
+      return { base: base >>> 0, mask, prefix: n.prefix, configured };
+    };
+    this.#v4 = [
+      ...this.#networks.filter((n) => n.bytes.length === 4).map((n) => v4(n, true)),
+      ...this.#always.filter((n) => n.bytes.length === 4).map((n) => v4(n, false)),
+    ];
   }
 
   /** The configured networks as given (normalised CIDR text). */
@@ -123,12 +166,31 @@ export class LocalNetworks {
   }
 
   classify(ip: string): AddressClass {
+    const v4 = ipv4Number(ip);
+    if (v4 >= 0) return this.#classifyV4(v4);
     let cls = this.#cache.get(ip);
     if (cls !== undefined) return cls;
     cls = this.#compute(ip);
     if (this.#cache.size >= 65536) this.#cache.clear();
     this.#cache.set(ip, cls);
     return cls;
+  }
+
+  #classifyV4(a: number): AddressClass {
+    let inLocalNetwork = false;
+    let edge = false;
+    for (const n of this.#v4) {
+      if (((a & n.mask) >>> 0) !== n.base) continue;
+      inLocalNetwork = true;
+      if (n.configured && n.prefix < 31) {
+        const host = (a & ~n.mask) >>> 0;
+        if (host === 0 || host === (~n.mask >>> 0)) edge = true;
+      }
+    }
+    const first = a >>> 24, second = (a >>> 16) & 0xff;
+    const multicastOrBroadcast = (first & 0xf0) === 0xe0 || a === 0 || a === 0xffffffff || edge;
+    const isPrivate = first === 10 || (first === 172 && (second & 0xf0) === 16) || (first === 192 && second === 168);
+    return classOf(inLocalNetwork, multicastOrBroadcast, isPrivate);
   }
 
   isLocal(ip: string): boolean {
@@ -149,6 +211,6 @@ export class LocalNetworks {
       multicastOrBroadcast = ip[0] === 0xff;
       isPrivate = (ip[0] & 0xfe) === 0xfc;
     }
-    return { local: inLocalNetwork || multicastOrBroadcast, multicastOrBroadcast, inLocalNetwork, private: isPrivate };
+    return classOf(inLocalNetwork, multicastOrBroadcast, isPrivate);
   }
 }

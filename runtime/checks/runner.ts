@@ -50,6 +50,7 @@ export const PERIODIC_INTERVAL_SEC = 60;
 /** ntopng's custom script alert: scored SCORE_LEVEL_ERROR, split 50/50 (CLIENT_FAIR_RISK_PERCENTAGE). */
 const CUSTOM_ALERT_CLI_SCORE = SCORE_LEVELS.error / 2;
 const CUSTOM_ALERT_SRV_SCORE = SCORE_LEVELS.error / 2;
+const CUSTOM_ALERT_NAME = flowAlertName(CUSTOM_LUA_SCRIPT_ALERT);
 
 export interface CheckScript {
   /** File name: decides the hook ("custom_flow_end_script.lua") and names the script in errors. */
@@ -131,8 +132,7 @@ interface LoadedScript {
 interface FlowState extends FlowScoreView {
   serial: number;
   flowId: number;
-  statusIds: Set<number>;
-  detected: boolean;
+  statusIds: ReadonlySet<number>;
   /** Packet time (µs) of the next periodic call; 0 when none is scheduled. */
   nextPeriodicUs: number;
 }
@@ -182,6 +182,24 @@ class DueHeap {
   }
 }
 
+/** Runs timed individually before the stats switch to sampling one run in TIME_SAMPLE. */
+const TIMED_RUNS = 64;
+const TIME_SAMPLE = 8;
+
+/** Shared empty collections of a flow without status or alert (replaced on first write). */
+const NO_STATUS: ReadonlySet<number> = new Set<number>();
+const NO_SCORES: ReadonlyMap<number, number> = new Map<number, number>();
+
+/** The score view of a flow that has no state yet. */
+const NO_STATE: FlowScoreView = {
+  flowScore: 0, cliScore: 0, srvScore: 0, alertScores: new Map(), predominantAlert: 0, predominantScore: 0,
+};
+
+function addStatus(state: FlowState, id: number): void {
+  if (state.statusIds === NO_STATUS) state.statusIds = new Set<number>();
+  (state.statusIds as Set<number>).add(id);
+}
+
 function toU8(score: number): number {
   if (!Number.isFinite(score)) return 0;
   return ((Math.trunc(score) % 256) + 256) % 256;
@@ -202,7 +220,8 @@ export class CheckRunner {
   /** Scripts per hook code (index 1..3). */
   readonly #byHook: LoadedScript[][] = [[], [], [], []];
   readonly #states = new Map<number, FlowState>();
-  readonly #hostScores = new Map<string, HostScore>();
+  /** vlan -> ip -> score */
+  readonly #hostScores = new Map<number, Map<string, HostScore>>();
   readonly #due = new DueHeap();
   readonly #errors: CheckError[] = [];
   readonly #logs: Array<{ script: string; text: string }> = [];
@@ -213,9 +232,10 @@ export class CheckRunner {
   #engine: Engine | null = null;
   /** Latest packet time seen, µs. */
   #clockUs = 0;
+  /** The flow being handled: serial, record id, and its state when it has one. */
+  readonly #ref: { serial: number; flowId: number; state: FlowState | null } = { serial: 0, flowId: 0, state: null };
   /** The flow being checked, for the sandboxes' on-demand tables. */
   #currentFlow: FlowInfo | null = null;
-  #currentState: FlowState | null = null;
   #currentCli: AddressClass | null = null;
   #currentSrv: AddressClass | null = null;
   #metaCache: unknown = null;
@@ -243,9 +263,13 @@ export class CheckRunner {
   async #load(module: LuaModule, script: CheckScript): Promise<void> {
     const provider: FlowProvider = {
       meta: () => (this.#metaCache ??= this.#currentFlow ? flowMeta(this.#currentFlow) : null),
-      info: () => (this.#currentFlow && this.#currentState && this.#currentCli && this.#currentSrv
-        ? flowInfo(this.#currentFlow, this.#currentCli, this.#currentSrv, this.#currentState) : null),
-      status: () => (this.#currentState ? { ids: [...this.#currentState.statusIds], score: this.#currentState.flowScore } : null),
+      info: () => (this.#currentFlow && this.#currentCli && this.#currentSrv
+        ? flowInfo(this.#currentFlow, this.#currentCli, this.#currentSrv, this.#ref.state ?? NO_STATE) : null),
+      status: () => {
+        if (this.#currentFlow === null) return null;
+        const state = this.#ref.state;
+        return state === null ? { ids: [], score: 0 } : { ids: [...state.statusIds], score: state.flowScore };
+      },
     };
     const hostModules = [ntopModule(this.kv), ...(this.#options.hostModules?.(this) ?? [])];
     const sandbox = await Sandbox.create(module, {
@@ -298,43 +322,47 @@ export class CheckRunner {
     };
   }
 
+  /**
+   * One engine event. The engine sends flow_detected exactly once per flow, before its
+   * flow_ended (runtime/engine.ts); a flow's state is only kept once something needs it (an
+   * alert, a status, a periodic call), so most flows cost no bookkeeping.
+   */
   handleEvent(event: FlowEvent): void {
     if (event.kind === 'flow_created') return;
     const flow = event.flow;
     if (flow['seen.last_us'] > this.#clockUs) this.#clockUs = flow['seen.last_us'];
-    let state = this.#states.get(event.serial);
+    const ref = this.#ref;
+    ref.serial = event.serial;
+    ref.flowId = event.flowId;
+    ref.state = this.#states.get(event.serial) ?? null;
     if (event.kind === 'flow_detected') {
-      if (state === undefined) state = this.#newState(event);
-      if (state.detected) return;
-      this.#detected(flow, state);
+      if (this.#riskAlerts && flow.flow_risk !== undefined && flow.flow_risk.length > 0) this.#raiseRiskAlerts(flow, 'protocol_detected');
+      this.#runHook(HOOK_PROTOCOL_DETECTED, flow);
+      if (this.#byHook[HOOK_PERIODIC].length > 0) {
+        const state = this.#state();
+        state.nextPeriodicUs = flow['seen.last_us'] + this.#intervalUs;
+        this.#due.push({ due: state.nextPeriodicUs, serial: state.serial });
+      }
       return;
     }
-    // flow_ended
-    if (state === undefined) state = this.#newState(event);
-    if (!state.detected) this.#detected(flow, state);
-    if (state.nextPeriodicUs !== 0 && flow['seen.last_us'] >= state.nextPeriodicUs) this.#runHook(HOOK_PERIODIC, flow, state);
-    if (this.#riskAlerts) this.#raiseRiskAlerts(flow, state, 'flow_end');
-    this.#runHook(HOOK_END, flow, state);
-    this.#states.delete(event.serial);
+    // flow_ended: a last periodic call if one is due, the risks found since, the end hook.
+    if (ref.state !== null && ref.state.nextPeriodicUs !== 0 && flow['seen.last_us'] >= ref.state.nextPeriodicUs) this.#runHook(HOOK_PERIODIC, flow);
+    if (this.#riskAlerts && flow.flow_risk !== undefined && flow.flow_risk.length > 0) this.#raiseRiskAlerts(flow, 'flow_end');
+    this.#runHook(HOOK_END, flow);
+    if (ref.state !== null) this.#states.delete(event.serial);
   }
 
-  #newState(event: FlowEvent): FlowState {
-    const state: FlowState = {
-      serial: event.serial, flowId: event.flowId, statusIds: new Set(), detected: false, nextPeriodicUs: 0,
-      flowScore: 0, cliScore: 0, srvScore: 0, alertScores: new Map(), predominantAlert: 0, predominantScore: 0,
-    };
-    this.#states.set(event.serial, state);
-    return state;
-  }
-
-  #detected(flow: FlowInfo, state: FlowState): void {
-    state.detected = true;
-    if (this.#riskAlerts) this.#raiseRiskAlerts(flow, state, 'protocol_detected');
-    this.#runHook(HOOK_PROTOCOL_DETECTED, flow, state);
-    if (this.#byHook[HOOK_PERIODIC].length > 0) {
-      state.nextPeriodicUs = flow['seen.last_us'] + this.#intervalUs;
-      this.#due.push({ due: state.nextPeriodicUs, serial: state.serial });
+  /** The current flow's state, created on first need. */
+  #state(): FlowState {
+    const ref = this.#ref;
+    if (ref.state === null) {
+      ref.state = {
+        serial: ref.serial, flowId: ref.flowId, statusIds: NO_STATUS, nextPeriodicUs: 0,
+        flowScore: 0, cliScore: 0, srvScore: 0, alertScores: NO_SCORES, predominantAlert: 0, predominantScore: 0,
+      };
+      this.#states.set(ref.serial, ref.state);
     }
+    return ref.state;
   }
 
   /**
@@ -359,7 +387,10 @@ export class CheckRunner {
       if (flow['seen.last_us'] > this.#clockUs) this.#clockUs = flow['seen.last_us'];
       if (top.due > this.#clockUs) break;
       this.#due.pop();
-      this.#runHook(HOOK_PERIODIC, flow, state);
+      this.#ref.serial = state.serial;
+      this.#ref.flowId = state.flowId;
+      this.#ref.state = state;
+      this.#runHook(HOOK_PERIODIC, flow);
       state.nextPeriodicUs = this.#clockUs + this.#intervalUs;
       this.#due.push({ due: state.nextPeriodicUs, serial: state.serial });
     }
@@ -377,35 +408,36 @@ export class CheckRunner {
     this.#view.clearStrings();
   }
 
-  #runHook(hook: number, flow: FlowInfo, state: FlowState): void {
+  #runHook(hook: number, flow: FlowInfo): void {
     const scripts = this.#byHook[hook];
     if (scripts.length === 0) return;
     const args = this.#view.prepare(flow, Math.floor(this.#clockUs / 1e6));
     this.#currentFlow = flow;
-    this.#currentState = state;
     this.#currentCli = this.#view.cli;
     this.#currentSrv = this.#view.srv;
     this.#metaCache = null;
     for (const script of scripts) {
       const stats = script.stats;
-      const started = performance.now();
+      // Time every run of the first TIMED_RUNS, then one in TIME_SAMPLE (scaled): a clock read
+      // costs about as much as a short script.
+      const timed = stats.runs < TIMED_RUNS || (stats.runs & (TIME_SAMPLE - 1)) === 0;
+      const started = timed ? performance.now() : 0;
       const result = script.sandbox.run(args, hook);
-      stats.timeMs += performance.now() - started;
+      if (timed) stats.timeMs += (performance.now() - started) * (stats.runs < TIMED_RUNS ? 1 : TIME_SAMPLE);
       stats.runs++;
       if (!result.ok) {
         stats.errors++;
         if (result.aborted) stats.aborts++;
         const error: CheckError = {
-          script: script.name, hook: HOOK_NAMES[hook], flow: describeFlow(flow), flowSerial: state.serial,
+          script: script.name, hook: HOOK_NAMES[hook], flow: describeFlow(flow), flowSerial: this.#ref.serial,
           message: result.error ?? 'error',
         };
         if (result.aborted) error.aborted = result.aborted;
         this.#error(error);
       }
-      if (result.events.length > 0) this.#apply(script, hook, flow, state, result.events);
+      if (result.events.length > 0) this.#apply(script, hook, flow, this.#state(), result.events);
     }
     this.#currentFlow = null;
-    this.#currentState = null;
   }
 
   #apply(script: LoadedScript, hook: number, flow: FlowInfo, state: FlowState, events: CheckEvent[]): void {
@@ -414,10 +446,7 @@ export class CheckRunner {
         case 'alert': {
           const score = toU8(event.score);
           this.#account(flow, state, CUSTOM_LUA_SCRIPT_ALERT, CUSTOM_ALERT_CLI_SCORE, CUSTOM_ALERT_SRV_SCORE);
-          this.#store(flow, state, {
-            alert_id: CUSTOM_LUA_SCRIPT_ALERT, alert_name: flowAlertName(CUSTOM_LUA_SCRIPT_ALERT), alert_category: 'security',
-            score, msg: event.msg, source: 'lua_script', script: script.name, hook: HOOK_NAMES[hook],
-          });
+          this.#store(flow, state, CUSTOM_LUA_SCRIPT_ALERT, CUSTOM_ALERT_NAME, 'security', score, event.msg, 'lua_script', script.name, HOOK_NAMES[hook]);
           script.stats.alerts++;
           break;
         }
@@ -425,14 +454,11 @@ export class CheckRunner {
           this.#setStatus(flow, state, event.key, event.flowScore, event.cliScore, event.srvScore);
           break;
         case 'clear_status':
-          state.statusIds.delete(event.key);
+          if (state.statusIds !== NO_STATUS) (state.statusIds as Set<number>).delete(event.key);
           break;
         case 'trigger_status': {
           this.#setStatus(flow, state, event.key, event.flowScore, event.cliScore, event.srvScore);
-          this.#store(flow, state, {
-            alert_id: event.key, alert_name: flowAlertName(event.key), alert_category: 'security',
-            score: Math.max(0, event.flowScore), msg: event.info, source: 'flow_status', script: script.name, hook: HOOK_NAMES[hook],
-          });
+          this.#store(flow, state, event.key, flowAlertName(event.key), 'security', Math.max(0, event.flowScore), event.info, 'flow_status', script.name, HOOK_NAMES[hook]);
           script.stats.alerts++;
           break;
         }
@@ -446,7 +472,7 @@ export class CheckRunner {
   /** ntopng 4.x setStatus: the flow score takes flow_score, the hosts cli/srv scores, once per status. */
   #setStatus(flow: FlowInfo, state: FlowState, key: number, flowScore: number, cliScore: number, srvScore: number): void {
     if (state.statusIds.has(key)) return;
-    state.statusIds.add(key);
+    addStatus(state, key);
     if (state.alertScores.has(key)) return;
     const inc = Math.min(Math.max(0, flowScore), SCORE_MAX_VALUE);
     this.#credit(flow, state, key, inc, Math.min(Math.max(0, cliScore), SCORE_MAX_VALUE), Math.min(Math.max(0, srvScore), SCORE_MAX_VALUE));
@@ -457,7 +483,7 @@ export class CheckRunner {
    * are each clamped to SCORE_MAX_VALUE, and so is their sum, which the flow score takes.
    */
   #account(flow: FlowInfo, state: FlowState, alertId: number, cliScore: number, srvScore: number): void {
-    state.statusIds.add(alertId);
+    addStatus(state, alertId);
     if (state.alertScores.has(alertId)) return;
     const cli = Math.min(cliScore, SCORE_MAX_VALUE);
     const srv = Math.min(srvScore, SCORE_MAX_VALUE - cli);
@@ -465,7 +491,8 @@ export class CheckRunner {
   }
 
   #credit(flow: FlowInfo, state: FlowState, alertId: number, flowInc: number, cliInc: number, srvInc: number): void {
-    state.alertScores.set(alertId, flowInc);
+    if (state.alertScores === NO_SCORES) state.alertScores = new Map<number, number>();
+    (state.alertScores as Map<number, number>).set(alertId, flowInc);
     state.flowScore = (state.flowScore + flowInc) & 0xffff;
     state.cliScore += cliInc;
     state.srvScore += srvInc;
@@ -478,40 +505,56 @@ export class CheckRunner {
   }
 
   #hostScore(ip: string, vlan: number): HostScore {
-    const key = `${ip}@${vlan}`;
-    let score = this.#hostScores.get(key);
+    let hosts = this.#hostScores.get(vlan);
+    if (hosts === undefined) {
+      hosts = new Map();
+      this.#hostScores.set(vlan, hosts);
+    }
+    let score = hosts.get(ip);
     if (score === undefined) {
       score = { ip, vlan, asClient: 0, asServer: 0 };
-      this.#hostScores.set(key, score);
+      hosts.set(ip, score);
     }
     return score;
   }
 
   /** ntopng's flow-risk alerts: one per nDPI risk that maps to an alert type, once per flow. */
-  #raiseRiskAlerts(flow: FlowInfo, state: FlowState, hook: HookName): void {
+  #raiseRiskAlerts(flow: FlowInfo, hook: HookName): void {
     const risks = flow.flow_risk;
     if (risks === undefined || risks.length === 0) return;
     for (const riskId of risks) {
       const type = riskAlertType(riskId);
-      if (type === null || state.alertScores.has(type.alertId)) continue;
+      if (type === null || (this.#ref.state !== null && this.#ref.state.alertScores.has(type.alertId))) continue;
+      const state = this.#state();
       this.#account(flow, state, type.alertId, type.clientScore, type.serverScore);
       const riskInfo = (flow as unknown as Record<string, unknown>).risk_info;
       const info = typeof riskInfo === 'string' && riskInfo !== '' ? ` (${riskInfo})` : '';
-      this.#store(flow, state, {
-        alert_id: type.alertId, alert_name: type.alertName, alert_category: type.category as AlertCategory,
-        score: type.score, msg: `${type.riskName}${info}`, source: 'ndpi_risk', risk_id: riskId, risk_name: type.riskName, hook,
-      });
+      this.#store(flow, state, type.alertId, type.alertName, type.category, type.score, `${type.riskName}${info}`, 'ndpi_risk', undefined, hook, riskId, type.riskName);
     }
   }
 
-  #store(flow: FlowInfo, state: FlowState, alert: Pick<FlowAlert, 'alert_id' | 'alert_name' | 'alert_category' | 'score' | 'msg' | 'source'> & Partial<FlowAlert>): void {
-    const severity = mapScoreToSeverity(alert.score);
-    this.alerts.add({
+  /** Stores an alert; every alert object has the same shape (absent fields are undefined). */
+  #store(
+    flow: FlowInfo, state: FlowState, alertId: number, alertName: string, category: AlertCategory, score: number, msg: string,
+    source: FlowAlert['source'], script: string | undefined, hook: HookName, riskId?: number, riskName?: string,
+  ): void {
+    const severity = mapScoreToSeverity(score);
+    const alert: FlowAlert = {
+      row_id: 0,
       tstamp: Math.floor(this.#clockUs / 1e6),
       family: 'flow',
-      ...alert,
+      alert_id: alertId,
+      alert_name: alertName,
+      alert_category: category,
+      score,
       severity,
       severity_name: severityName(severity),
+      msg,
+      source,
+      script,
+      hook,
+      risk_id: riskId,
+      risk_name: riskName,
       cli_ip: flow['cli.ip'],
       cli_port: flow['cli.port'],
       srv_ip: flow['srv.ip'],
@@ -527,7 +570,8 @@ export class CheckRunner {
       flow_serial: state.serial,
       total_bytes: flow.bytes,
       flow_score: state.flowScore,
-    } as Omit<FlowAlert, 'row_id'>);
+    };
+    this.alerts.add(alert);
   }
 
   #error(error: CheckError): void {
@@ -563,7 +607,9 @@ export class CheckRunner {
 
   /** Host scores accumulated from flow alerts (ntopng's as-client / as-server scores). */
   hostScores(): HostScore[] {
-    return [...this.#hostScores.values()];
+    const out: HostScore[] = [];
+    for (const hosts of this.#hostScores.values()) for (const score of hosts.values()) out.push({ ...score });
+    return out;
   }
 
   /** The score bookkeeping of a live flow, by creation serial. */

@@ -126,6 +126,8 @@ const TAG_SHORT_STRING = 4, TAG_LONG_STRING = 4 | (1 << 4);
 const HOOK_PERIOD = 100;
 /** Instructions charged for each error a script catches (pcall, coroutine.resume...). */
 const ERROR_COST = 2000;
+/** A run's CPU clock is read once it has run this long on the wall clock (see #overTime). */
+const CPU_MARK_MS = 2;
 /** Growths at least this large are charged to the budget and check the clock. */
 const BIG_ALLOCATION = 1 << 16;
 
@@ -192,17 +194,32 @@ class ModuleIO {
     this.module.api.lua_pushlstring(L, this.scratch(bytes), bytes.length);
   }
 
-  /** The bytes of the string (or number) at idx, copied out. */
-  readBytes(L: number, idx: number): Uint8Array {
+  /** The bytes of the string (or number) at idx, as a view of the module's memory (valid until Lua runs again). */
+  #view(L: number, idx: number): Uint8Array {
     const ptr = this.module.api.lua_tolstring(L, idx, this.sizePtr);
     if (ptr === 0) return new Uint8Array(0);
     const heap = this.module.heap();
-    const len = new DataView(heap.buffer).getUint32(this.sizePtr, true);
-    return heap.slice(ptr, ptr + len);
+    const len = heap[this.sizePtr] | (heap[this.sizePtr + 1] << 8) | (heap[this.sizePtr + 2] << 16) | (heap[this.sizePtr + 3] << 24);
+    return heap.subarray(ptr, ptr + (len >>> 0));
+  }
+
+  /** The bytes of the string (or number) at idx, copied out. */
+  readBytes(L: number, idx: number): Uint8Array {
+    return this.#view(L, idx).slice();
   }
 
   readString(L: number, idx: number): string {
-    return utf8.decode(this.readBytes(L, idx));
+    const bytes = this.#view(L, idx);
+    if (bytes.length <= 32) {
+      let ascii = '';
+      for (let i = 0; i < bytes.length; i++) {
+        const c = bytes[i];
+        if (c > 0x7f) return utf8.decode(bytes);
+        ascii += String.fromCharCode(c);
+      }
+      return ascii;
+    }
+    return utf8.decode(bytes);
   }
 }
 
@@ -242,8 +259,7 @@ export interface SandboxOptions {
   flowProvider?: FlowProvider;
   /**
    * CPU time of the process in milliseconds, if the runtime offers one (Node: process.cpuUsage).
-   * Read when a run reaches its first hook call (HOOK_PERIOD instructions: most runs end before)
-   * and once it has passed the time limit on the wall clock.
+   * Read only by runs that last more than CPU_MARK_MS (then once) and past the time limit.
    */
   cpuClock?: () => number;
 }
@@ -261,7 +277,7 @@ export class Sandbox {
   readonly #abortTag: number;
   #steps = 0;
   #runStart = 0;
-  /** CPU clock at the run's first hook call (-1: not read). */
+  /** CPU clock at the run's start, estimated when it reaches CPU_MARK_MS (-1: not read). */
   #cpuStart = -1;
   readonly #cpuClock: (() => number) | null;
   #running = false;
@@ -455,7 +471,9 @@ export class Sandbox {
     api.lua_pushlstring(L, args.srvPtr, args.srvLen);
     api.lua_pushlstring(L, args.namePtr, args.nameLen);
     api.lua_pushnumber(L, args.now);
-    // The clock is read by the first hook call of the run, not here: most runs end before.
+    // Restart the hook's count, so that its first call comes after HOOK_PERIOD instructions of
+    // this run. The clocks are read by that call, not here: most runs end before.
+    api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
     this.#steps = 0;
     this.#runStart = 0;
     this.#cpuStart = -1;
@@ -591,17 +609,24 @@ export class Sandbox {
     }
   }
 
-  /** True past the time limit; the first call of a run starts its clock. */
+  /**
+   * True past the time limit. The first call of a run starts its wall clock; a run still going
+   * after CPU_MARK_MS reads the CPU clock once (counting those first milliseconds as CPU), and past
+   * the limit on the wall clock the CPU clock decides. Short runs never read the CPU clock (~1 µs).
+   */
   #overTime(): boolean {
     const now = performance.now();
     if (this.#runStart === 0) {
       this.#runStart = now;
-      this.#cpuStart = this.#cpuClock === null ? -1 : this.#cpuClock();
+      this.#cpuStart = -1;
       return false;
     }
-    if (now - this.#runStart <= this.limits.timeLimitMs) return false;
-    if (this.#cpuClock === null || this.#cpuStart < 0) return true;
-    return this.#cpuClock() - this.#cpuStart > this.limits.timeLimitMs;
+    const wall = now - this.#runStart;
+    const cpu = this.#cpuClock;
+    if (cpu !== null && this.#cpuStart < 0 && wall >= CPU_MARK_MS) this.#cpuStart = cpu() - Math.min(wall, CPU_MARK_MS);
+    if (wall <= this.limits.timeLimitMs) return false;
+    if (cpu === null) return true;
+    return cpu() - this.#cpuStart > this.limits.timeLimitMs;
   }
 
   /** Raises the sentinel; from now on every instruction of this thread raises it again. */

@@ -282,7 +282,12 @@ end
 -- Events recorded so far (the pending alert, the log), then a clean slate.
 local log = I.log
 local function epilogue()
-  if nevents == 0 and alert_score == nil and log[1] == nil then return end
+  if nevents == 0 and log[1] == nil then
+    if alert_score == nil then return end
+    local score, msg = alert_score, alert_msg
+    alert_score, alert_msg = nil, nil
+    return EV_ALERT, score, msg
+  end
   if alert_score ~= nil then
     push_event(EV_ALERT, alert_score, alert_msg)
     alert_score, alert_msg = nil, nil
