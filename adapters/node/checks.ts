@@ -131,9 +131,12 @@ export class CheckSession {
   report(): string {
     const lines: string[] = [];
     for (const s of this.runner.stats()) {
+      if (s.mode === 'disabled') {
+        lines.push(`checks: ${s.script} disabled (${s.loadError?.split('\n')[0]})`);
+        continue;
+      }
       const perRun = s.runs > 0 ? ` (${((s.timeMs * 1000) / s.runs).toFixed(1)} µs/run)` : '';
-      const state = s.mode === 'disabled' ? ` disabled: ${s.loadError?.split('\n')[0]}` : '';
-      lines.push(`checks: ${s.script} [${s.hooks.join(',') || 'no hook'}] ${s.mode}: ${s.runs} runs, ${s.errors} errors (${s.aborts} stopped by limits), ${s.alerts} alerts, ${s.timeMs.toFixed(1)} ms${perRun}${state}`);
+      lines.push(`checks: ${s.script} [${s.hooks.join(',') || 'no hook'}] ${s.mode}: ${s.runs} runs, ${s.errors} errors (${s.aborts} stopped by limits), ${s.alerts} alerts, ${s.timeMs.toFixed(1)} ms${perRun}`);
     }
     const errors = this.runner.errorCount;
     if (errors > this.#printedErrors) lines.push(`checks: ${errors - this.#printedErrors} more errors not printed`);
