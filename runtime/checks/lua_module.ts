@@ -60,7 +60,10 @@ export interface LuaModule {
   raw: boolean;
 }
 
-/** Where glue.wasm comes from: a URL or file path string, a URL, or the file's bytes. */
+/**
+ * Where glue.wasm comes from: a URL or file path string, a URL (file: URLs become paths), or the
+ * file's bytes (browsers only). Never wasmoon's default, which is a CDN in browsers.
+ */
 export type LuaWasmSource = string | URL | Uint8Array | ArrayBuffer;
 
 const API_NAMES: Array<keyof LuaApi> = [
@@ -88,11 +91,14 @@ export function loadLuaModule(source: LuaWasmSource): Promise<LuaModule> {
 function toUri(source: LuaWasmSource): string {
   if (typeof source === 'string') return source;
   if (source instanceof URL) return source.protocol === 'file:' ? decodeURIComponent(source.pathname) : source.href;
-  // Emscripten reads data: URIs itself, in every runtime.
+  // Bytes: a blob: URL, which Emscripten fetches in a browser or worker. Under Node and Deno it
+  // reads files instead (and cannot take data: URIs either): there, pass the path or file URL.
+  const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
+  if (g.process?.versions?.node !== undefined || g.Deno !== undefined || typeof URL.createObjectURL !== 'function') {
+    throw new Error('glue.wasm as bytes works in browsers only: under Node or Deno pass its path or file URL');
+  }
   const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return `data:application/octet-stream;base64,${btoa(binary)}`;
+  return URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/wasm' }));
 }
 
 /** Serialises instantiations: the export capture patches WebAssembly for the duration of one. */
