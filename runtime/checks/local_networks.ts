@@ -137,12 +137,27 @@ function ipv4Number(text: string): number {
   return value * 256 + part;
 }
 
+/** The first 16 bits of an IPv6 text (0 when it starts with "::"), or -1 when it is not IPv6-like. */
+function firstHextet(text: string): number {
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58) return i === 0 && text.charCodeAt(1) !== 58 ? -1 : value; // ':'
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (digit < 0 || i >= 4) return -1;
+    value = value * 16 + digit;
+  }
+  return -1;
+}
+
 export class LocalNetworks {
   readonly #networks: Network[];
   readonly #always: Network[];
   /** IPv4 networks as [base, mask] (unsigned) for the fast path; configured ones flagged for edges. */
   readonly #v4: Array<{ base: number; mask: number; prefix: number; configured: boolean }>;
   readonly #cache = new Map<string, AddressClass>();
+  /** Whether an IPv6 network was configured (else IPv6 addresses take the fast path). */
+  readonly #v6Configured: boolean;
 
   /** `networks`: ntopng's -m syntax, comma-separated CIDRs (an array is joined). */
   constructor(networks: string | string[] = DEFAULT_LOCAL_NETWORKS) {
@@ -154,6 +169,7 @@ export class LocalNetworks {
       const base = (((n.bytes[0] << 24) | (n.bytes[1] << 16) | (n.bytes[2] << 8) | n.bytes[3]) >>> 0) & mask;
       return { base: base >>> 0, mask, prefix: n.prefix, configured };
     };
+    this.#v6Configured = this.#networks.some((n) => n.bytes.length === 16 && n.text.toLowerCase() !== 'fe80::/10');
     this.#v4 = [
       ...this.#networks.filter((n) => n.bytes.length === 4).map((n) => v4(n, true)),
       ...this.#always.filter((n) => n.bytes.length === 4).map((n) => v4(n, false)),
@@ -168,6 +184,12 @@ export class LocalNetworks {
   classify(ip: string): AddressClass {
     const v4 = ipv4Number(ip);
     if (v4 >= 0) return this.#classifyV4(v4);
+    // IPv6 with no configured IPv6 network: the first 16 bits decide (fe80::/10 local, ff00::/8
+    // multicast, fc00::/7 private), without parsing the rest.
+    if (!this.#v6Configured) {
+      const first = firstHextet(ip);
+      if (first >= 0) return classOf((first & 0xffc0) === 0xfe80, (first & 0xff00) === 0xff00, (first & 0xfe00) === 0xfc00);
+    }
     let cls = this.#cache.get(ip);
     if (cls !== undefined) return cls;
     cls = this.#compute(ip);

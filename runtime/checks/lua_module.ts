@@ -34,6 +34,7 @@ export interface LuaApi {
   lua_pcallk(L: number, nargs: number, nresults: number, errfunc: number, ctx: number, k: number): number;
   lua_error(L: number): number;
   lua_sethook(L: number, fn: number, mask: number, count: number): void;
+  lua_gethookcount(L: number): number;
   luaL_loadbufferx(L: number, buf: number, size: number, name: number, mode: number): number;
   luaL_traceback(L: number, L1: number, msg: number, level: number): void;
   luaopen_base(L: number): number;
@@ -70,7 +71,7 @@ const API_NAMES: Array<keyof LuaApi> = [
   'lua_newstate', 'lua_close', 'lua_gettop', 'lua_settop', 'lua_pushvalue', 'lua_rotate', 'lua_checkstack', 'lua_type', 'lua_tonumberx',
   'lua_toboolean', 'lua_tolstring', 'lua_pushnil', 'lua_pushnumber', 'lua_pushboolean', 'lua_pushlstring',
   'lua_pushlightuserdata', 'lua_pushcclosure', 'lua_setglobal', 'lua_getglobal', 'lua_pcallk', 'lua_error',
-  'lua_sethook', 'luaL_loadbufferx', 'luaL_traceback', 'luaopen_base', 'luaopen_string', 'luaopen_table', 'luaopen_math',
+  'lua_sethook', 'lua_gethookcount', 'luaL_loadbufferx', 'luaL_traceback', 'luaopen_base', 'luaopen_string', 'luaopen_table', 'luaopen_math',
   'luaopen_utf8', 'luaopen_coroutine', 'luaopen_os',
 ];
 

@@ -124,6 +124,11 @@ const LUA_TNIL = 0, LUA_TBOOLEAN = 1, LUA_TNUMBER = 3, LUA_TSTRING = 4;
 const TAG_SHORT_STRING = 4, TAG_LONG_STRING = 4 | (1 << 4);
 /** Instructions between two hook calls: bounds what runs unchecked (see the file comment). */
 const HOOK_PERIOD = 100;
+/**
+ * Instructions before a run's first hook call. Most checks are shorter and never pay for a call
+ * into JS; the cost is that up to FIRST_PERIOD instructions are not timed (see #overTime).
+ */
+const FIRST_PERIOD = 300;
 /** Instructions charged for each error a script catches (pcall, coroutine.resume...). */
 const ERROR_COST = 2000;
 /** A run's CPU clock is read once it has run this long on the wall clock (see #overTime). */
@@ -471,9 +476,10 @@ export class Sandbox {
     api.lua_pushlstring(L, args.srvPtr, args.srvLen);
     api.lua_pushlstring(L, args.namePtr, args.nameLen);
     api.lua_pushnumber(L, args.now);
-    // Restart the hook's count, so that its first call comes after HOOK_PERIOD instructions of
-    // this run. The clocks are read by that call, not here: most runs end before.
-    api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
+    // Restart the hook's count, so that its first call comes after FIRST_PERIOD instructions of
+    // this run (then every HOOK_PERIOD). The clocks are read by that call, not here: most runs
+    // end before it.
+    api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, FIRST_PERIOD);
     this.#steps = 0;
     this.#runStart = 0;
     this.#cpuStart = -1;
@@ -597,8 +603,14 @@ export class Sandbox {
 
   #hook(L: number): void {
     if (this.#aborting !== null) return this.#raiseAbort(L);
-    if (this.#forced.size !== 0 && this.#forced.delete(L)) this.#api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
-    this.#steps += HOOK_PERIOD;
+    // The thread's own period: FIRST_PERIOD at the start of a run (and in coroutines created
+    // then), 1 in a thread an abort forced; counted, then set to HOOK_PERIOD.
+    const period = this.#api.lua_gethookcount(L);
+    this.#steps += period;
+    if (period !== HOOK_PERIOD) {
+      this.#forced.delete(L);
+      this.#api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
+    }
     if (this.#steps > this.limits.instructionBudget) {
       this.#aborting = 'instructions';
       return this.#raiseAbort(L);
