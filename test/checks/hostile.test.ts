@@ -134,6 +134,31 @@ test('no route to io, os, load, debug, files or the host', async () => {
   box.close();
 });
 
+test('the objects handed to scripts lead nowhere: flow_info, flow.* tables, module tables', async () => {
+  const runner = await CheckRunner.create({
+    luaWasm: LUA_WASM, cpuClock,
+    scripts: [{ name: 'probe.lua', source: `
+      return { check = function(flow_info)
+        assert(getmetatable(flow_info) == false, 'flow_info metatable is protected')
+        assert(not pcall(setmetatable, flow_info, {}), 'flow_info metatable cannot be replaced')
+        local n = 0
+        for k, v in pairs(flow_info) do n = n + 1 assert(type(v) ~= 'userdata' and type(v) ~= 'function') end
+        assert(n > 20, 'pairs(flow_info) walks the Flow::lua table')
+        for _, t in ipairs({ flow.http(), flow.dns(), flow.ssh(), flow.tls_quic(), flow.getFullInfo(), ntop.getDirs() }) do
+          assert(getmetatable(t) == nil)
+          for k, v in pairs(t) do assert(type(v) ~= 'userdata' and type(v) ~= 'function', tostring(k)) end
+        end
+        assert(getmetatable(ntop) == nil and getmetatable(package) == nil and getmetatable(require) == nil)
+        assert(rawget(_G, 'I') == nil and rawget(_G, 'host') == nil and rawget(_G, 'ABORT') == nil)
+        flow.triggerAlert(1, 'nothing reachable')
+      end }` }],
+  });
+  runner.handleEvent(event('flow_detected', fakeFlow()));
+  assert.deepEqual(runner.errors(), []);
+  assert.deepEqual(runner.alerts.list({ source: 'lua_script' }).map((a) => a.msg), ['nothing reachable']);
+  runner.close();
+});
+
 test('binary chunks are refused', async () => {
   const box = await sandbox();
   const error = box.compile('\x1bLua\x54\x00', 'binary.lua');
