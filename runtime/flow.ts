@@ -166,21 +166,28 @@ export class FlowReader {
     return flow;
   }
 
-  /** The events of the last feed; each carries the flow as it was at that moment. */
+  /**
+   * The events of the last feed; each carries the flow as it was at that moment. The flow
+   * object is built on first access of `event.flow` (most listeners skip most events), from the
+   * event ring: read it inside the handler, the ring is reused by the next feed.
+   */
   *events(): Generator<FlowEvent> {
     const core = this.#core;
     const count = core.eventCount();
     const base = core.eventsPtr();
+    const memory = core.memory.buffer;
+    const view = new DataView(memory, base, count * this.#eventSize);
+    const read = (record: number) => this.#readAt(record);
     for (let i = 0; i < count; i++) {
-      const entry = base + i * this.#eventSize;
-      const view = new DataView(core.memory.buffer, entry, this.#eventRecord);
-      const code = view.getUint32(0, true);
+      const at = i * this.#eventSize;
+      const code = view.getUint32(at, true);
       const kind = code === this.#eventCreated ? 'flow_created' : code === this.#eventDetected ? 'flow_detected' : 'flow_ended';
-      const record = entry + this.#eventRecord;
-      const serial = new DataView(core.memory.buffer, record + this.#off.SERIAL, 4).getUint32(0, true);
-      yield { kind, flowId: view.getUint32(4, true), serial, flow: this.#readAt(record) };
+      const record = base + at + this.#eventRecord;
+      const serial = view.getUint32(at + this.#eventRecord + this.#off.SERIAL, true);
+      yield new RingEvent(kind, view.getUint32(at + 4, true), serial, record, read);
     }
   }
+
 
   stats(format: string): EngineStats {
     const core = this.#core;
@@ -212,5 +219,28 @@ export class FlowReader {
       format,
       linkTypes,
     };
+  }
+}
+
+/** A drained event whose flow object is built when first asked for. */
+class RingEvent implements FlowEvent {
+  #flow: FlowInfo | undefined;
+  readonly #record: number;
+  readonly #read: (record: number) => FlowInfo;
+
+  constructor(
+    readonly kind: FlowEvent['kind'],
+    readonly flowId: number,
+    readonly serial: number,
+    record: number,
+    read: (record: number) => FlowInfo,
+  ) {
+    this.#record = record;
+    this.#read = read;
+  }
+
+  get flow(): FlowInfo {
+    this.#flow ??= this.#read(this.#record);
+    return this.#flow;
   }
 }

@@ -130,6 +130,9 @@ export interface FlowEvent {
   flowId: number;
   /** Creation serial: flows() and analyzeStream() list flows in this order. */
   serial: number;
-  /** The flow as it was at the event (for flow_ended: its final state). */
-  flow: FlowInfo;
+  /**
+   * The flow as it was at the event (for flow_ended: its final state). Built on first access:
+   * read it inside the event handler (the core reuses the event ring at the next feed).
+   */
+  readonly flow: FlowInfo;
 }

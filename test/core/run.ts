@@ -24,7 +24,8 @@ export async function run(input: Bytes | Bytes[], options: EngineOptions = {}): 
   const events: FlowEvent[] = [];
   const ended: FlowInfo[] = [];
   engine.onEvent = (event) => {
-    events.push(event);
+    // The flow is read from the event ring, valid only during the handler: keep a copy.
+    events.push({ kind: event.kind, flowId: event.flowId, serial: event.serial, flow: event.flow });
     if (event.kind === 'flow_ended') ended.push(event.flow);
   };
   for (const piece of Array.isArray(input) ? input : [input]) {
