@@ -26,6 +26,7 @@ import {
 import { FlowView, flowInfo, flowMeta, type FlowScoreView } from './flow_view.ts';
 import { LocalNetworks, type AddressClass } from './local_networks.ts';
 import { luaModules } from './modules/lua_modules.ts';
+import { FlowsApi, alertLookup, interfaceModule } from './interface.ts';
 import { ntopModule } from './modules/ntop.ts';
 import {
   AlertStore, CUSTOM_LUA_SCRIPT_ALERT, SCORE_LEVELS, SCORE_MAX_VALUE, flowAlertName, mapScoreToSeverity,
@@ -271,7 +272,7 @@ export class CheckRunner {
         return state === null ? { ids: [], score: 0 } : { ids: [...state.statusIds], score: state.flowScore };
       },
     };
-    const hostModules = [ntopModule(this.kv), ...(this.#options.hostModules?.(this) ?? [])];
+    const hostModules = [ntopModule(this.kv), interfaceModule(() => this.flowsApi()), ...(this.#options.hostModules?.(this) ?? [])];
     const sandbox = await Sandbox.create(module, {
       limits: this.#options.limits, luaModules: luaModules(), hostModules, flowProvider: provider, cpuClock: this.#options.cpuClock,
     });
@@ -618,6 +619,23 @@ export class CheckRunner {
     if (state === undefined) return null;
     return { flowScore: state.flowScore, statusIds: [...state.statusIds], alertScores: Object.fromEntries(state.alertScores) };
   }
+
+  /**
+   * The Flows API (interface.*) over the attached engine's flow table. Inside a hook run it is a
+   * snapshot taken on the first interface.* call of the run and shared by the scripts handling
+   * the same flow event (the flows as they were when that event was handled); outside a run a new
+   * snapshot per call. Alerts are those raised so far.
+   */
+  flowsApi(): FlowsApi {
+    const current = this.#currentFlow;
+    if (current !== null && this.#snapshot !== null && this.#snapshot.flow === current) return this.#snapshot.api;
+    const flows = this.#engine !== null ? [...this.#engine.flows()] : [];
+    const api = new FlowsApi(flows, { networks: this.networks, alerts: alertLookup(this.alerts.list()) });
+    this.#snapshot = current !== null ? { flow: current, api } : null;
+    return api;
+  }
+
+  #snapshot: { flow: FlowInfo; api: FlowsApi } | null = null;
 
   close(): void {
     for (const script of this.#scripts) script.sandbox.close();
