@@ -93,6 +93,10 @@ export function readL7(memory: ArrayBuffer, rec: number, layout: L7Layout, flow:
     const key = STRING_KEYS[name] ?? `meta.${name.toLowerCase()}`;
     flow[key] = decoder.decode(bytes.subarray(start, start + length));
   }
+  if (flow.host_server_name !== undefined && flow['protos.tls.ja3.client_hash'] !== undefined) {
+    // TLS, QUIC, DTLS: the SNI under ntopng's protos.tls key as well.
+    flow['protos.tls.client_requested_server_name'] = flow.host_server_name;
+  }
   const number = (name: string) => blockView.getUint32(layout.numbersAt + layout.numbers[name] * 4, true);
   if (flow.host_server_name !== undefined && (master === 5 || master === 8 || master === 154)) {
     // DNS, mDNS, LLMNR: ntopng's protos.dns.* view of the same facts.
