@@ -17,3 +17,6 @@ export {
   riskAlertType, severityName, type AlertFilter, type FlowAlert,
 } from '../alerts.ts';
 export { KVStore, MemoryBackend, type KVBackend, type KVSnapshot } from '../store/index.ts';
+export { FlowsApi, alertLookup, flowKey, ipKey, readPaginator, interfaceModule, type FlowsApiOptions, type Paginator } from './interface.ts';
+export { type NtopContext } from './ntop.ts';
+export { NTOP_DOCUMENTED_FUNCTIONS } from './ntop_functions.ts';

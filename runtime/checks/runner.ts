@@ -272,7 +272,8 @@ export class CheckRunner {
         return state === null ? { ids: [], score: 0 } : { ids: [...state.statusIds], score: state.flowScore };
       },
     };
-    const hostModules = [ntopModule(this.kv), interfaceModule(() => this.flowsApi()), ...(this.#options.hostModules?.(this) ?? [])];
+    const ntop = ntopModule(this.kv, { networks: this.networks.networks, log: (text) => this.#log(script.name, text) });
+    const hostModules = [ntop, interfaceModule(() => this.flowsApi()), ...(this.#options.hostModules?.(this) ?? [])];
     const sandbox = await Sandbox.create(module, {
       limits: this.#options.limits, luaModules: luaModules(), hostModules, flowProvider: provider, cpuClock: this.#options.cpuClock,
     });

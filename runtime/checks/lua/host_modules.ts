@@ -28,16 +28,12 @@ for namespace, functions in pairs(I.host_modules) do
       t[name] = caller(namespace, name, op)
     end
   end
-  if next(unavailable) ~= nil then
-    setmetatable(t, {
-      __index = function(_, name)
-        if unavailable[name] then
-          return function()
-            error(namespace .. '.' .. name .. ' is not available in the flowscope sandbox', 2)
-          end
-        end
-      end,
-    })
+  -- Plain entries (no metatable on the module table): the function exists and raises.
+  for name in pairs(unavailable) do
+    if t[name] == nil then
+      local message = namespace .. '.' .. name .. ' is not available in the flowscope sandbox'
+      t[name] = function() error(message, 2) end
+    end
   end
   _G[namespace] = t
 end
