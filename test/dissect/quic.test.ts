@@ -158,7 +158,6 @@ test('draft-29 Initial with its own salt; the SNI selects the application (QUIC.
 });
 
 test("Chrome's google_user_agent transport parameter (RFC 9000 §18 layout) is the flow's user agent",
-  { todo: 'the TLS ClientHello parser must hand extension 57/0xffa5 to readQuicTransportParameters (quic_initial.ts)' },
   async () => {
     const agent = ascii('dev Chrome/92.0.4503.5 Windows NT 10.0; Win64; x64');
     const params = cat([0x01, 0x04], be32(0x80007530), varint(0x3129), varint(agent.length), agent, [0x0f, 0x00]);
