@@ -76,6 +76,27 @@ export function topConfusions(m: Metric, n: number): string[] {
   return [...m.confusions.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${String(v).padStart(5)}  ${k}`);
 }
 
+/**
+ * Per protocol name of the ground truth (master or app): how many of its flows have the right
+ * pair. The ones mostly wrong are the dissectors still missing, most frequent first.
+ */
+export function protocolCoverage(results: CaptureResult[]): Array<{ name: string; right: number; total: number }> {
+  const total = new Map<string, number>();
+  const right = new Map<string, number>();
+  for (const r of results) {
+    for (const m of r.matched) {
+      const e = m.expected;
+      const ok = e.masterId === m.ours['proto.master_ndpi_id'] && e.appId === m.ours['proto.ndpi_id'];
+      for (const name of new Set([e.masterName, e.appName])) {
+        if (!name || name === 'Unknown') continue;
+        total.set(name, (total.get(name) ?? 0) + 1);
+        if (ok) right.set(name, (right.get(name) ?? 0) + 1);
+      }
+    }
+  }
+  return [...total.entries()].map(([name, n]) => ({ name, right: right.get(name) ?? 0, total: n })).sort((a, b) => b.total - a.total);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const refs = args.length > 0 ? findCaptures(args, SETS as SetName[]) : listCaptures();
@@ -84,4 +105,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(formatMetric(m));
     for (const line of topConfusions(m, 15)) console.log(`    ${line}`);
   }
+  const coverage = protocolCoverage(results);
+  const missing = coverage.filter((c) => c.right * 2 < c.total);
+  console.log(`protocols in the ground truth: ${coverage.length}; most of their flows right: ${coverage.length - missing.length}`);
+  console.log(`mostly wrong (right/total): ${missing.map((c) => `${c.name} ${c.right}/${c.total}`).join(', ')}`);
 }
