@@ -13,7 +13,8 @@ import {
   EXT_QUIC_TRANSPORT_PARAMETERS, EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS,
   HELLO_MAX_SESSION_ID, HELLO_SESSION_ID, HS_CLIENT_HELLO, HS_HEADER_LEN, SNI_HOST_NAME,
   VERSION_DTLS10, VERSION_DTLS12, VERSION_DTLS13, VERSION_SSL3, VERSION_TLS10, VERSION_TLS11,
-  VERSION_TLS12, VERSION_TLS13, VERSION_TLS13_FIZZ, be24, isGrease,
+  VERSION_TLS12, VERSION_TLS13, VERSION_TLS13_FIZZ, be24, beginExtensions, extData, extLen, extType, isGrease,
+  nextExtension,
 } from "../wire/tls";
 import { FLOW_CLI_PORT, FLOW_SRV_PORT } from "../flow/record";
 import { applyHostName, setRisk } from "../classify/classify";
@@ -98,18 +99,10 @@ export function parseClientHello(rec: usize, ptr: usize, len: usize, isQuic: boo
   // fingerprint for it: an empty compression list, or a stray byte where extensions would start.
   let malformed = compressionLen == 0 || end - p == 1;
   // extensions<8..2^16-1>; absent in old ClientHellos (RFC 5246 §7.4.1.2 allows that).
-  if (p + 2 <= end) {
-    let extEnd = p + 2 + <usize>be16(p);
-    if (extEnd > end) extEnd = end;
-    p += 2;
-    while (p + 4 <= extEnd) {
-      const type = be16(p);
-      const extLen = <usize>be16(p + 2);
-      const data = p + 4;
-      if (data + extLen > extEnd) break;
-      if (!isGrease(type)) fpAddExtension(type);
-      readExtension(type, data, data + extLen);
-      p = data + extLen;
+  if (beginExtensions(p, end)) {
+    while (nextExtension()) {
+      if (!isGrease(extType)) fpAddExtension(extType);
+      readExtension(extType, extData, extData + extLen);
     }
   }
   storeHello(rec, legacyVersion, isQuic, !malformed);

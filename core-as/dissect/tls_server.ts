@@ -7,7 +7,8 @@ import { be16 } from "../util/bytes";
 import { writeIpv4, writeIpv6 } from "../util/text";
 import {
   EXT_ALPN, EXT_SUPPORTED_VERSIONS, HELLO_MAX_SESSION_ID, HELLO_SESSION_ID, HS_HEADER_LEN,
-  HS_SERVER_HELLO, VERSION_SSL3, VERSION_TLS12, be24, isGrease,
+  HS_SERVER_HELLO, VERSION_SSL3, VERSION_TLS12, be24, beginExtensions, extData, extLen, extType, isGrease,
+  nextExtension,
 } from "../wire/tls";
 import { FLOW_APP_PROTO, FLOW_LAST_SEEN } from "../flow/record";
 import { applyHostNameOf, setApplication, setRisk } from "../classify/classify";
@@ -57,24 +58,16 @@ export function parseServerHello(rec: usize, ptr: usize, len: usize): u32 {
   p += 3;
   fpReset();
   let selected: u32 = 0;
-  if (p + 2 <= end) {
-    let extEnd = p + 2 + <usize>be16(p);
-    if (extEnd > end) extEnd = end;
-    p += 2;
-    while (p + 4 <= extEnd) {
-      const type = be16(p);
-      const extLen = <usize>be16(p + 2);
-      const data = p + 4;
-      if (data + extLen > extEnd) break;
-      if (!isGrease(type)) fpAddExtension(type);
-      if (type == EXT_SUPPORTED_VERSIONS && extLen >= 2) {
-        selected = be16(data); // RFC 8446 §4.2.1: selected_version
-      } else if (type == EXT_ALPN && extLen >= 3) {
+  if (beginExtensions(p, end)) {
+    while (nextExtension()) {
+      if (!isGrease(extType)) fpAddExtension(extType);
+      if (extType == EXT_SUPPORTED_VERSIONS && extLen >= 2) {
+        selected = be16(extData); // RFC 8446 §4.2.1: selected_version
+      } else if (extType == EXT_ALPN && extLen >= 3) {
         // RFC 7301 §3.1: exactly one name in the server's list.
-        const nameLen = <usize>load<u8>(data + 2);
-        if (nameLen > 0 && nameLen + 3 <= extLen) metaSetString(rec, META_STR_TLS_NEGOTIATED_ALPN, data + 3, nameLen);
+        const nameLen = <usize>load<u8>(extData + 2);
+        if (nameLen > 0 && nameLen + 3 <= extLen) metaSetString(rec, META_STR_TLS_NEGOTIATED_ALPN, extData + 3, nameLen);
       }
-      p = data + extLen;
     }
   }
   // nDPI keeps the ClientHello's version unless supported_versions selects one (a server that

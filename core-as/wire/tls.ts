@@ -80,3 +80,34 @@ export function isPlausibleRecordHeader(p: usize): bool {
 @inline export function be24(p: usize): u32 {
   return (<u32>load<u8>(p) << 16) | be16(p + 1);
 }
+
+// --- Extension list walk (RFC 8446 §4.2: extensions<..2^16-1>, each type(2) length(2) data) ----
+// Shared by the ClientHello and ServerHello parsers. A cursor in module globals (no closure, no
+// allocation): beginExtensions() then `while (nextExtension())` reading extType/extData/extLen.
+// The list is clipped to the message, and the walk stops at the first entry that overruns it.
+
+export let extType: u32 = 0;
+export let extData: usize = 0;
+export let extLen: usize = 0;
+let extCursor: usize = 0;
+let extListEnd: usize = 0;
+
+/** Starts the walk of the extension list at p (its 2-byte length first); false when absent. */
+export function beginExtensions(p: usize, end: usize): bool {
+  if (p + 2 > end) return false;
+  extListEnd = p + 2 + <usize>be16(p);
+  if (extListEnd > end) extListEnd = end;
+  extCursor = p + 2;
+  return true;
+}
+
+/** Moves to the next extension; false at the end of the list or at one that overruns it. */
+export function nextExtension(): bool {
+  if (extCursor + 4 > extListEnd) return false;
+  extType = be16(extCursor);
+  extLen = <usize>be16(extCursor + 2);
+  extData = extCursor + 4;
+  if (extData + extLen > extListEnd) return false;
+  extCursor = extData + extLen;
+  return true;
+}
