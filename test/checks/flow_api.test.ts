@@ -45,6 +45,24 @@ test('the 20 flow.* functions on a TLS flow', async () => {
   ]);
 });
 
+test('flow.* values at the edges of their ranges come back exact (the host packs small numbers)', async () => {
+  const flow = fakeFlow({
+    'cli.port': 65535, 'srv.port': 1, vlan: 4095, 'proto.l4_id': 17, 'proto.l4': 'UDP',
+    'cli2srv.bytes': 2 ** 40 + 3, 'srv2cli.bytes': 2 ** 33, 'proto.master_ndpi_id': 431, 'proto.ndpi_id': 65535,
+  });
+  const lines = await printed(`
+    print(flow.cli_port(), flow.srv_port(), flow.vlan_id(), flow.protocol())
+    print(flow.cli2srv_bytes(), flow.srv2cli_bytes(), flow.bytes(), flow.getBytesSent(), flow.getBytes())
+    print(flow.l7_master_proto(), flow.l7_proto(), flow.getnDPIMasterProtoId(), flow.getnDPIAppProtoId())
+    print(math.type(flow.srv_port()), math.type(flow.cli2srv_bytes()), math.type(flow.protocol()))`, flow);
+  assert.deepEqual(lines, [
+    '65535\t1\t4095\t17',
+    `${2 ** 40 + 3}\t${2 ** 33}\t${2 ** 40 + 3 + 2 ** 33}\t${2 ** 40 + 3}\t${2 ** 40 + 3 + 2 ** 33}`,
+    '431\t65535\t431\t65535',
+    'integer\tinteger\tinteger',
+  ]);
+});
+
 test('direction, unicast and one-way follow ntopng (local networks settable, multicast and broadcast local)', async () => {
   const cases: Array<[Partial<FlowInfo>, string, string?]> = [
     [{ 'cli.ip': '192.168.1.10', 'srv.ip': '8.8.8.8' }, 'local@remote true'],

@@ -1,11 +1,19 @@
 // Lua source: the flow.* API (document 001, ntopng's src/LuaEngineFlow.cpp), the Flow User
 // Scripts API (document 002) and the entry points the host calls. Runs after the lockdown.
 //
-// The hot path: the host calls dispatch(hook, cli_port, srv_port, l4, vlan, c2s_bytes,
-// s2c_bytes, master, app, flags, cli, srv, proto_name, now) with values pushed through the C
-// API, and the getters return those upvalues: no call back into the host. Everything else
-// (metadata tables, the full Flow::lua table, the status bitmap) is fetched from the host on
-// first use in a run, with one host call each, and cached for the rest of the run.
+// The hot path: the host calls dispatch(hook, ports, misc, c2s_bytes, s2c_bytes, protos, cli,
+// srv, proto_name, now) with values pushed through the C API, and the getters return those
+// upvalues: no call back into the host. Small numbers come packed, as floats (the C API pushes
+// no integer without a BigInt): ports = cli_port << 16 | srv_port, protos = master << 16 | app,
+// misc = l4 | vlan << 8 | flags << 20. The getters unpack them with bitwise operators, which
+// also turn them into integers, so a run pays only for the values its script reads.
+// Everything else (metadata tables, the full Flow::lua table, the status bitmap) is fetched
+// from the host on first use in a run, with one host call each, and cached for the rest of it.
+//
+// Every instruction counts double: the instruction budget's count hook makes the VM take its
+// slow path on each one (about 5 ns against 2 without a hook). So dispatch does the least it
+// can: it stores the values, calls the script's entry directly and returns at once unless the
+// run recorded something ('dirty': an event, an alert, a fetched table) or printed.
 //
 // What a run produced comes back as dispatch's return values, a flat list of events:
 //   1 alert: score, msg                      (flow.triggerAlert; one per run, the last wins)
@@ -27,18 +35,22 @@ local raw_unpack = I.raw_unpack
 
 -- ---------------------------------------------------------------- the current flow
 local has_flow = false
-local hook_id, cport, sport, l4, vlan, c2s, s2c, master, app, flags, cli, srv, pname, now
+local hook_id, ports, misc, c2s, s2c, protos, cli, srv, pname, now
 local meta_cache, info_cache, status_cache, score_delta
 local alert_score, alert_msg
 local events, nevents = {}, 0
+-- Something to report or reset at the end of the run (see dispatch).
+local dirty = false
 
-local F_CLI_LOCAL, F_SRV_LOCAL, F_CLI_MULTI, F_SRV_MULTI = 1, 2, 4, 8
-local F_ONEWAY, F_TWH_OK, F_BIDIR, F_BLACKLISTED = 16, 32, 64, 128
+-- The flags of misc (bits 20..27; flow_view.ts F_* shifted by 20).
+local F_CLI_LOCAL, F_SRV_LOCAL, F_CLI_MULTI, F_SRV_MULTI = 1 << 20, 2 << 20, 4 << 20, 8 << 20
+local F_ONEWAY, F_TWH_OK, F_BIDIR, F_BLACKLISTED = 16 << 20, 32 << 20, 64 << 20, 128 << 20
 
 local function push_event(...)
   local n = select('#', ...)
   for i = 1, n do events[nevents + i] = (select(i, ...)) end
   nevents = nevents + n
+  dirty = true
 end
 
 local function host_value(op, ...)
@@ -48,15 +60,22 @@ local function host_value(op, ...)
 end
 
 local function meta()
-  if meta_cache == nil then meta_cache = host_value(OP_FLOW_META) or {} end
+  if meta_cache == nil then
+    dirty = true
+    meta_cache = host_value(OP_FLOW_META) or {}
+  end
   return meta_cache
 end
 local function info()
-  if info_cache == nil then info_cache = host_value(OP_FLOW_INFO) or {} end
+  if info_cache == nil then
+    dirty = true
+    info_cache = host_value(OP_FLOW_INFO) or {}
+  end
   return info_cache
 end
 local function status()
   if status_cache == nil then
+    dirty = true
     local st = host_value(OP_FLOW_STATUS) or {}
     status_cache = {}
     for _, id in pairs(st.ids or {}) do status_cache[id] = true end
@@ -76,23 +95,23 @@ local flow = flow
 
 -- ------------------------------------------- document 001: the 20 functions
 function flow.cli() return cli end
-function flow.cli_port() return cport end
+function flow.cli_port() if has_flow then return ports >> 16 end end
 function flow.srv() return srv end
-function flow.srv_port() return sport end
-function flow.vlan_id() return vlan end
-function flow.protocol() return l4 end
-function flow.bytes() if has_flow then return c2s + s2c end end
-function flow.cli2srv_bytes() return c2s end
-function flow.srv2cli_bytes() return s2c end
-function flow.l7_master_proto() return master end
-function flow.l7_proto() return app end
+function flow.srv_port() if has_flow then return ports & 0xffff end end
+function flow.vlan_id() if has_flow then return (misc >> 8) & 0xfff end end
+function flow.protocol() if has_flow then return misc & 0xff end end
+function flow.bytes() if has_flow then return (c2s + s2c) | 0 end end
+function flow.cli2srv_bytes() if has_flow then return c2s | 0 end end
+function flow.srv2cli_bytes() if has_flow then return s2c | 0 end end
+function flow.l7_master_proto() if has_flow then return protos >> 16 end end
+function flow.l7_proto() if has_flow then return protos & 0xffff end end
 function flow.l7_proto_name() return pname end
-function flow.is_oneway() return has_flow and flags & F_ONEWAY ~= 0 end
-function flow.is_unicast() return has_flow and flags & (F_CLI_MULTI | F_SRV_MULTI) == 0 end
+function flow.is_oneway() return has_flow and misc & F_ONEWAY ~= 0 end
+function flow.is_unicast() return has_flow and misc & (F_CLI_MULTI | F_SRV_MULTI) == 0 end
 
 function flow.direction()
   if not has_flow then return nil end
-  local cl, sl = flags & F_CLI_LOCAL ~= 0, flags & F_SRV_LOCAL ~= 0
+  local cl, sl = misc & F_CLI_LOCAL ~= 0, misc & F_SRV_LOCAL ~= 0
   if not cl and not sl then return 'remote2remote' end
   if cl and sl then return 'local@local' end
   if cl then return 'local@remote' end
@@ -108,6 +127,7 @@ function flow.triggerAlert(score, msg)
   if not has_flow then return end
   alert_score = tonumber(score) or 0
   if msg == nil then alert_msg = '' else alert_msg = tostring(msg) end
+  dirty = true
 end
 
 -- ------------------------------------------- document 002: Flow User Scripts API
@@ -189,16 +209,16 @@ end
 
 function flow.getFullInfo() if has_flow then return info() end end
 function flow.getInfo() if has_flow then return info() end end
-function flow.isClientUnicast() return has_flow and flags & F_CLI_MULTI == 0 end
-function flow.isServerUnicast() return has_flow and flags & F_SRV_MULTI == 0 end
-function flow.isUnicast() return has_flow and flags & (F_CLI_MULTI | F_SRV_MULTI) == 0 end
-function flow.isRemoteToRemote() return has_flow and flags & (F_CLI_LOCAL | F_SRV_LOCAL) == 0 end
-function flow.isLocalToRemote() return has_flow and flags & (F_CLI_LOCAL | F_SRV_LOCAL) == F_CLI_LOCAL end
-function flow.isRemoteToLocal() return has_flow and flags & (F_CLI_LOCAL | F_SRV_LOCAL) == F_SRV_LOCAL end
-function flow.isLocal() return has_flow and flags & (F_CLI_LOCAL | F_SRV_LOCAL) == (F_CLI_LOCAL | F_SRV_LOCAL) end
-function flow.isBlacklisted() return has_flow and flags & F_BLACKLISTED ~= 0 end
-function flow.isTwhOK() return has_flow and flags & F_TWH_OK ~= 0 end
-function flow.isBidirectional() return has_flow and flags & F_BIDIR ~= 0 end
+function flow.isClientUnicast() return has_flow and misc & F_CLI_MULTI == 0 end
+function flow.isServerUnicast() return has_flow and misc & F_SRV_MULTI == 0 end
+function flow.isUnicast() return has_flow and misc & (F_CLI_MULTI | F_SRV_MULTI) == 0 end
+function flow.isRemoteToRemote() return has_flow and misc & (F_CLI_LOCAL | F_SRV_LOCAL) == 0 end
+function flow.isLocalToRemote() return has_flow and misc & (F_CLI_LOCAL | F_SRV_LOCAL) == F_CLI_LOCAL end
+function flow.isRemoteToLocal() return has_flow and misc & (F_CLI_LOCAL | F_SRV_LOCAL) == F_SRV_LOCAL end
+function flow.isLocal() return has_flow and misc & (F_CLI_LOCAL | F_SRV_LOCAL) == (F_CLI_LOCAL | F_SRV_LOCAL) end
+function flow.isBlacklisted() return has_flow and misc & F_BLACKLISTED ~= 0 end
+function flow.isTwhOK() return has_flow and misc & F_TWH_OK ~= 0 end
+function flow.isBidirectional() return has_flow and misc & F_BIDIR ~= 0 end
 function flow.isPassVerdict() if has_flow then return true end end
 
 local function info_field(key, default)
@@ -219,17 +239,17 @@ end
 function flow.getPacketsSent() return info_field('cli2srv.packets') end
 function flow.getPacketsRcvd() return info_field('srv2cli.packets') end
 function flow.getPackets() return info_field('packets') end
-function flow.getBytesSent() return c2s end
-function flow.getBytesRcvd() return s2c end
-function flow.getBytes() if has_flow then return c2s + s2c end end
+function flow.getBytesSent() if has_flow then return c2s | 0 end end
+function flow.getBytesRcvd() if has_flow then return s2c | 0 end end
+function flow.getBytes() if has_flow then return (c2s + s2c) | 0 end end
 function flow.getGoodputBytes() return info_field('goodput_bytes') end
 function flow.getClientKey() return info_field('cli.key') end
 function flow.getServerKey() return info_field('srv.key') end
 function flow.getnDPICategoryName() return info_field('proto.ndpi_cat') end
 function flow.getnDPIProtocolName() return pname end
 function flow.getnDPICategoryId() return info_field('proto.ndpi_cat_id') end
-function flow.getnDPIMasterProtoId() return master end
-function flow.getnDPIAppProtoId() return app end
+function flow.getnDPIMasterProtoId() if has_flow then return protos >> 16 end end
+function flow.getnDPIAppProtoId() if has_flow then return protos & 0xffff end end
 function flow.getDnsQuery()
   if not has_flow then return nil end
   return meta().dns['protos.dns.last_query'] or ''
@@ -257,31 +277,37 @@ local proxy = setmetatable({}, {
   __metatable = false,
 })
 
+-- What dispatch calls, by the script's shape: the chunk itself (re-run per flow), the module's
+-- check(), the hook of the run, or, before the first run, first_run.
+local entry
+local function check_entry() return module_tbl.check(proxy) end
+local function hooks_entry()
+  local fn = module_tbl.hooks[HOOK_NAMES[hook_id]]
+  if fn ~= nil then return fn(now | 0, CONF, proxy) end
+end
+
 local function classify(r)
   if type(r) == 'table' and type(r.check) == 'function' then
-    mode, module_tbl = 'module', r
+    mode, module_tbl, entry = 'module', r, check_entry
   elseif type(r) == 'table' and type(r.hooks) == 'table' then
-    mode, module_tbl = 'hooks', r
+    mode, module_tbl, entry = 'hooks', r, hooks_entry
   else
-    mode = 'chunk'
+    mode, entry = 'chunk', chunk
   end
 end
 
-local function run(hook)
-  if mode == 'chunk' then return chunk() end
-  if mode == 'module' then return module_tbl.check(proxy) end
-  if mode == 'hooks' then
-    local fn = module_tbl.hooks[HOOK_NAMES[hook]]
-    if fn ~= nil then return fn(now, CONF, proxy) end
-    return
-  end
+-- The first run of a script not initialised: its result tells its shape; a module is then
+-- called for this same flow.
+local function first_run()
   classify(chunk())
-  if mode ~= 'chunk' then return run(hook) end
+  if mode ~= 'chunk' then return entry() end
 end
 
 -- Events recorded so far (the pending alert, the log), then a clean slate.
 local log = I.log
 local function epilogue()
+  dirty = false
+  meta_cache, info_cache, status_cache = nil, nil, nil
   if nevents == 0 and log[1] == nil then
     if alert_score == nil then return end
     local score, msg = alert_score, alert_msg
@@ -299,15 +325,21 @@ local function epilogue()
   return raw_unpack(events, 1, n)
 end
 
-local function dispatch(h, a1, a2, a3, a4, a5, a6, a7, a8, a9, s1, s2, s3, a10)
+-- One statement per value: a multiple assignment would copy them through registers first.
+local function dispatch(h, p, m, a, b, pr, s1, s2, s3, t)
   hook_id = h
-  cport, sport, l4, vlan = a1 | 0, a2 | 0, a3 | 0, a4 | 0
-  c2s, s2c, master, app, flags = a5 | 0, a6 | 0, a7 | 0, a8 | 0, a9 | 0
-  cli, srv, pname, now = s1, s2, s3, a10 | 0
+  ports = p
+  misc = m
+  c2s = a
+  s2c = b
+  protos = pr
+  cli = s1
+  srv = s2
+  pname = s3
+  now = t
   has_flow = true
-  meta_cache, info_cache, status_cache = nil, nil, nil
-  run(h)
-  return epilogue()
+  entry()
+  if dirty or log[1] ~= nil then return epilogue() end
 end
 
 local function drain()
@@ -332,14 +364,14 @@ end
 local function compile(source, name)
   local fn, err = I.load(source, '@' .. name, 't', _ENV)
   if fn == nil then return err end
-  chunk, mode, module_tbl = fn, nil, nil
+  chunk, mode, module_tbl, entry = fn, nil, nil, first_run
   return nil
 end
 
 -- User scripts (a module with hooks) are run once at load, with no flow bound.
 local function init()
   has_flow = false
-  cli, srv, pname, cport, sport, l4, vlan, c2s, s2c, master, app, flags, now = nil
+  cli, srv, pname, ports, misc, c2s, s2c, protos, now = nil
   classify(chunk())
   local hooks = {}
   if mode == 'module' then hooks[1] = 1
