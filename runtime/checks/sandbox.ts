@@ -462,16 +462,13 @@ export class Sandbox {
   run(args: FlowArgs, hook: number): RunResult {
     const api = this.#api, L = this.#L;
     api.lua_pushvalue(L, SLOT_DISPATCH);
+    // Packed as lua/flow_api.ts dispatch unpacks them (each push is a call into the module).
     api.lua_pushnumber(L, hook);
-    api.lua_pushnumber(L, args.cliPort);
-    api.lua_pushnumber(L, args.srvPort);
-    api.lua_pushnumber(L, args.l4);
-    api.lua_pushnumber(L, args.vlan);
+    api.lua_pushnumber(L, (args.cliPort & 0xffff) * 65536 + (args.srvPort & 0xffff));
+    api.lua_pushnumber(L, (args.l4 & 0xff) + (args.vlan & 0xfff) * 256 + (args.flags & 0xff) * 1048576);
     api.lua_pushnumber(L, args.c2sBytes);
     api.lua_pushnumber(L, args.s2cBytes);
-    api.lua_pushnumber(L, args.master);
-    api.lua_pushnumber(L, args.app);
-    api.lua_pushnumber(L, args.flags);
+    api.lua_pushnumber(L, (args.master & 0xffff) * 65536 + (args.app & 0xffff));
     api.lua_pushlstring(L, args.cliPtr, args.cliLen);
     api.lua_pushlstring(L, args.srvPtr, args.srvLen);
     api.lua_pushlstring(L, args.namePtr, args.nameLen);
@@ -484,7 +481,7 @@ export class Sandbox {
     this.#runStart = 0;
     this.#cpuStart = -1;
     this.#running = true;
-    const status = api.lua_pcallk(L, 14, LUA_MULTRET, SLOT_MSGH, 0, 0);
+    const status = api.lua_pcallk(L, 10, LUA_MULTRET, SLOT_MSGH, 0, 0);
     this.#running = false;
     if (status === LUA_OK && this.#aborting === null) {
       const top = api.lua_gettop(L);
