@@ -147,14 +147,17 @@ export function guessUndetected(rec: usize): void {
 function isOneWayByNature(proto: u32): bool {
   return proto == P.PROTO_SYSLOG || proto == P.PROTO_COLLECTD || proto == P.PROTO_NETFLOW ||
     proto == P.PROTO_SFLOW || proto == P.PROTO_RTP || proto == P.PROTO_CPHA ||
-    proto == P.PROTO_RIPE_ATLAS || proto == P.PROTO_SONOS;
+    proto == P.PROTO_SONOS;
 }
 
-/** Multicast (224/4, ff00::/8) or broadcast (255.255.255.255, or a .255 directed broadcast). */
+/**
+ * Multicast (224/4, ff00::/8), reserved 240/4 (with 255.255.255.255), or a .255 directed
+ * broadcast: nDPI sets no unidirectional risk towards any of them (no flow to 240/4 has it).
+ */
 function isGroupAddress(addr: usize, version: u32): bool {
   if (version == 6) return load<u8>(addr) == 0xff;
   const first = <u32>load<u8>(addr);
-  return (first & 0xf0) == 0xe0 || load<u8>(addr + 3) == 0xff;
+  return first >= 0xe0 || load<u8>(addr + 3) == 0xff;
 }
 
 /**

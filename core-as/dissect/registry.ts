@@ -41,6 +41,7 @@ import { dissectGnutella } from "./gnutella";
 import { dissectBittorrent } from "./bittorrent";
 import { dissectSsdp } from "./ssdp";
 import { dissectEthereum } from "./ethereum";
+import { dissectOnePayload } from "./one_payload";
 
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
@@ -82,8 +83,10 @@ export const DISSECTOR_TDS: u32 = 37;
 export const DISSECTOR_NFS: u32 = 38;
 export const DISSECTOR_POSTGRES: u32 = 39;
 export const DISSECTOR_LDAP: u32 = 40;
+/** Protocols decided by one payload, several per id (one_payload.ts). */
+export const DISSECTOR_ONE_PAYLOAD: u32 = 41;
 /** One past the highest id. */
-export const DISSECTOR_COUNT: u32 = 41;
+export const DISSECTOR_COUNT: u32 = 42;
 
 export const ON_TCP: u32 = 1;
 export const ON_UDP: u32 = 2;
@@ -129,6 +132,7 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_NFS: return dissectNfs(rec, fromClient);
     case DISSECTOR_POSTGRES: return dissectPostgres(rec, fromClient);
     case DISSECTOR_LDAP: return dissectLdap(rec, fromClient);
+    case DISSECTOR_ONE_PAYLOAD: return dissectOnePayload(rec, fromClient);
   }
   return R_NO;
 }
@@ -174,6 +178,7 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_NFS: return ON_TCP | ON_UDP;
     case DISSECTOR_POSTGRES: return ON_TCP;
     case DISSECTOR_LDAP: return ON_TCP | ON_UDP;
+    case DISSECTOR_ONE_PAYLOAD: return ON_TCP | ON_UDP;
   }
   return 0;
 }
