@@ -230,42 +230,173 @@ export interface AlertFilter {
   limit?: number;
 }
 
+/** An alert as the checks raise it: every field but row_id and the derived severity_name. */
+export type NewFlowAlert = Omit<FlowAlert, 'row_id' | 'family' | 'severity_name'> & Partial<Pick<FlowAlert, 'row_id' | 'family' | 'severity_name'>>;
+
+// The store keeps alerts in columns, not as objects: an analysis may raise millions of them and
+// the checks raise them on the hot path. One object per alert, kept until the end, is what the
+// garbage collector pays for most (each survives the young generation and is copied into the
+// old one); numbers in one Float64Array and strings in one array cost a few stores instead, and
+// FlowAlert objects are made only for the readers (list(), subscribers).
+const NUM_FIELDS = [
+  'row_id', 'tstamp', 'alert_id', 'score', 'severity', 'risk_id', 'cli_port', 'srv_port', 'vlan_id', 'proto',
+  'l7_proto', 'l7_master_proto', 'flow_key', 'hash_id', 'flow_serial', 'total_bytes', 'flow_score',
+] as const;
+const STR_FIELDS = [
+  'alert_name', 'alert_category', 'msg', 'source', 'script', 'hook', 'risk_name', 'cli_ip', 'srv_ip', 'l4_proto', 'l7_proto_name',
+] as const;
+const NUM_STRIDE = NUM_FIELDS.length;
+const STR_STRIDE = STR_FIELDS.length;
+const N_ROW = 0, N_TSTAMP = 1, N_ALERT_ID = 2, N_SCORE = 3, N_SEVERITY = 4, N_RISK_ID = 5, N_CLI_PORT = 6, N_SRV_PORT = 7;
+const N_VLAN = 8, N_PROTO = 9, N_L7 = 10, N_L7_MASTER = 11, N_FLOW_KEY = 12, N_HASH_ID = 13, N_SERIAL = 14, N_BYTES = 15, N_FLOW_SCORE = 16;
+const S_NAME = 0, S_CATEGORY = 1, S_MSG = 2, S_SOURCE = 3, S_SCRIPT = 4, S_HOOK = 5, S_RISK_NAME = 6, S_CLI_IP = 7, S_SRV_IP = 8;
+const S_L4 = 9, S_L7_NAME = 10;
+/** Rows allocated first; the columns double from there up to maxAlerts. */
+const FIRST_CAPACITY = 1024;
+/** Messages kept for sharing (scripts repeat theirs): one string per distinct text. */
+const MESSAGE_POOL_LIMIT = 4096;
+
 /**
- * The alerts of an analysis, in order, with filters. Bounded: past maxAlerts (plus a tenth, so
- * that trimming is rare) the oldest go.
+ * The alerts of an analysis, in order, with filters. Bounded: past maxAlerts the oldest go (a
+ * ring), counted in dropped.
  */
 export class AlertStore {
   readonly maxAlerts: number;
-  #alerts: FlowAlert[] = [];
+  #num = new Float64Array(0);
+  #str: Array<string | undefined> = [];
+  #capacity = 0;
+  /** Slot of the oldest alert, and how many are kept. */
+  #head = 0;
+  #count = 0;
   #nextRow = 1;
   #dropped = 0;
+  readonly #messages = new Map<string, string>();
   readonly #listeners = new Set<(alert: FlowAlert) => void>();
 
   constructor(maxAlerts = 1_000_000) {
-    this.maxAlerts = maxAlerts;
+    if (!(maxAlerts >= 1)) throw new Error(`maxAlerts must be at least 1 (got ${maxAlerts})`);
+    this.maxAlerts = Math.floor(maxAlerts);
   }
 
   /**
-   * Stores an alert and tells the listeners. row_id is assigned here: in place when the object
-   * has the property (the store then owns the object), else on a copy.
+   * Stores an alert (its fields are copied: the object may be reused) and tells the listeners.
+   * Returns its row_id, assigned here.
    */
-  add(alert: Omit<FlowAlert, 'row_id'> | FlowAlert): FlowAlert {
-    let stored: FlowAlert;
-    if ('row_id' in alert) {
-      stored = alert;
-      stored.row_id = this.#nextRow++;
-    } else {
-      stored = { row_id: this.#nextRow++, ...alert } as FlowAlert;
+  add(alert: NewFlowAlert): number {
+    const row = this.#nextRow++;
+    const slot = this.#slotForNew();
+    const n = this.#num, o = slot * NUM_STRIDE;
+    n[o + N_ROW] = row;
+    n[o + N_TSTAMP] = alert.tstamp;
+    n[o + N_ALERT_ID] = alert.alert_id;
+    n[o + N_SCORE] = alert.score;
+    n[o + N_SEVERITY] = alert.severity;
+    n[o + N_RISK_ID] = alert.risk_id ?? NaN;
+    n[o + N_CLI_PORT] = alert.cli_port;
+    n[o + N_SRV_PORT] = alert.srv_port;
+    n[o + N_VLAN] = alert.vlan_id;
+    n[o + N_PROTO] = alert.proto;
+    n[o + N_L7] = alert.l7_proto;
+    n[o + N_L7_MASTER] = alert.l7_master_proto;
+    n[o + N_FLOW_KEY] = alert.flow_key;
+    n[o + N_HASH_ID] = alert.hash_id;
+    n[o + N_SERIAL] = alert.flow_serial;
+    n[o + N_BYTES] = alert.total_bytes;
+    n[o + N_FLOW_SCORE] = alert.flow_score;
+    const t = this.#str, so = slot * STR_STRIDE;
+    t[so + S_NAME] = alert.alert_name;
+    t[so + S_CATEGORY] = alert.alert_category;
+    t[so + S_MSG] = this.#shared(alert.msg);
+    t[so + S_SOURCE] = alert.source;
+    t[so + S_SCRIPT] = alert.script;
+    t[so + S_HOOK] = alert.hook;
+    t[so + S_RISK_NAME] = alert.risk_name;
+    t[so + S_CLI_IP] = alert.cli_ip;
+    t[so + S_SRV_IP] = alert.srv_ip;
+    t[so + S_L4] = alert.l4_proto;
+    t[so + S_L7_NAME] = alert.l7_proto_name;
+    if (this.#listeners.size !== 0) {
+      const stored = this.#read(slot);
+      for (const listener of this.#listeners) listener(stored);
     }
-    this.#alerts.push(stored);
-    // Trimmed in batches (a tenth of the capacity) so that a full store stays O(1) per alert.
-    if (this.#alerts.length > this.maxAlerts + Math.max(1, Math.floor(this.maxAlerts / 10))) {
-      const excess = this.#alerts.length - this.maxAlerts;
-      this.#alerts.splice(0, excess);
-      this.#dropped += excess;
+    return row;
+  }
+
+  /** The slot the next alert goes to: a new one while under maxAlerts, else the oldest's. */
+  #slotForNew(): number {
+    if (this.#count === this.maxAlerts) {
+      const slot = this.#head;
+      this.#head = (this.#head + 1) % this.#capacity;
+      this.#dropped++;
+      return slot;
     }
-    if (this.#listeners.size !== 0) for (const listener of this.#listeners) listener(stored);
-    return stored;
+    if (this.#count === this.#capacity) this.#grow();
+    return (this.#head + this.#count++) % this.#capacity;
+  }
+
+  /** Doubles the columns (at most to maxAlerts), the oldest alert moving to slot 0. */
+  #grow(): void {
+    const capacity = Math.min(this.maxAlerts, Math.max(FIRST_CAPACITY, this.#capacity * 2));
+    const num = new Float64Array(capacity * NUM_STRIDE);
+    const str = new Array<string | undefined>(capacity * STR_STRIDE);
+    for (let i = 0; i < this.#count; i++) {
+      const from = (this.#head + i) % this.#capacity;
+      num.set(this.#num.subarray(from * NUM_STRIDE, (from + 1) * NUM_STRIDE), i * NUM_STRIDE);
+      for (let k = 0; k < STR_STRIDE; k++) str[i * STR_STRIDE + k] = this.#str[from * STR_STRIDE + k];
+    }
+    this.#num = num;
+    this.#str = str;
+    this.#capacity = capacity;
+    this.#head = 0;
+  }
+
+  /** The pooled copy of a message, so that a script's repeated text is kept once. */
+  #shared(msg: string): string {
+    const pooled = this.#messages.get(msg);
+    if (pooled !== undefined) return pooled;
+    if (this.#messages.size >= MESSAGE_POOL_LIMIT) this.#messages.clear();
+    this.#messages.set(msg, msg);
+    return msg;
+  }
+
+  /** The alert in `slot` as an object (a new one each call). */
+  #read(slot: number): FlowAlert {
+    const n = this.#num, o = slot * NUM_STRIDE;
+    const t = this.#str, so = slot * STR_STRIDE;
+    const severity = n[o + N_SEVERITY];
+    const riskId = n[o + N_RISK_ID];
+    return {
+      row_id: n[o + N_ROW],
+      tstamp: n[o + N_TSTAMP],
+      family: 'flow',
+      alert_id: n[o + N_ALERT_ID],
+      alert_name: t[so + S_NAME] as string,
+      alert_category: t[so + S_CATEGORY] as AlertCategory,
+      score: n[o + N_SCORE],
+      severity,
+      severity_name: severityName(severity),
+      msg: t[so + S_MSG] as string,
+      source: t[so + S_SOURCE] as FlowAlert['source'],
+      script: t[so + S_SCRIPT],
+      hook: t[so + S_HOOK] as FlowAlert['hook'],
+      risk_id: Number.isNaN(riskId) ? undefined : riskId,
+      risk_name: t[so + S_RISK_NAME],
+      cli_ip: t[so + S_CLI_IP] as string,
+      cli_port: n[o + N_CLI_PORT],
+      srv_ip: t[so + S_SRV_IP] as string,
+      srv_port: n[o + N_SRV_PORT],
+      vlan_id: n[o + N_VLAN],
+      proto: n[o + N_PROTO],
+      l4_proto: t[so + S_L4] as string,
+      l7_proto: n[o + N_L7],
+      l7_master_proto: n[o + N_L7_MASTER],
+      l7_proto_name: t[so + S_L7_NAME] as string,
+      flow_key: n[o + N_FLOW_KEY],
+      hash_id: n[o + N_HASH_ID],
+      flow_serial: n[o + N_SERIAL],
+      total_bytes: n[o + N_BYTES],
+      flow_score: n[o + N_FLOW_SCORE],
+    };
   }
 
   /** Calls `listener` for every alert added from now on; returns the unsubscribe function. */
@@ -275,7 +406,7 @@ export class AlertStore {
   }
 
   get size(): number {
-    return this.#alerts.length;
+    return this.#count;
   }
 
   /** Alerts ever added (dropped ones included). */
@@ -295,20 +426,23 @@ export class AlertStore {
     const out: FlowAlert[] = [];
     let skip = filter.offset ?? 0;
     const limit = filter.limit ?? Infinity;
-    for (const a of this.#alerts) {
-      if (filter.flowSerial !== undefined && a.flow_serial !== filter.flowSerial) continue;
-      if (filter.flowKey !== undefined && a.flow_key !== filter.flowKey) continue;
-      if (filter.hashId !== undefined && a.hash_id !== filter.hashId) continue;
-      if (severity !== undefined && (filter.severityExact ? a.severity !== severity : a.severity < severity)) continue;
-      if (alertId !== undefined && a.alert_id !== alertId) continue;
-      if (filter.source !== undefined && a.source !== filter.source) continue;
-      if (filter.script !== undefined && a.script !== filter.script) continue;
+    const n = this.#num, t = this.#str;
+    for (let i = 0; i < this.#count && out.length < limit; i++) {
+      const slot = (this.#head + i) % this.#capacity;
+      const o = slot * NUM_STRIDE, so = slot * STR_STRIDE;
+      if (filter.flowSerial !== undefined && n[o + N_SERIAL] !== filter.flowSerial) continue;
+      if (filter.flowKey !== undefined && n[o + N_FLOW_KEY] !== filter.flowKey) continue;
+      if (filter.hashId !== undefined && n[o + N_HASH_ID] !== filter.hashId) continue;
+      const sev = n[o + N_SEVERITY];
+      if (severity !== undefined && (filter.severityExact ? sev !== severity : sev < severity)) continue;
+      if (alertId !== undefined && n[o + N_ALERT_ID] !== alertId) continue;
+      if (filter.source !== undefined && t[so + S_SOURCE] !== filter.source) continue;
+      if (filter.script !== undefined && t[so + S_SCRIPT] !== filter.script) continue;
       if (skip > 0) {
         skip--;
         continue;
       }
-      out.push(a);
-      if (out.length >= limit) break;
+      out.push(this.#read(slot));
     }
     return out;
   }
@@ -317,14 +451,23 @@ export class AlertStore {
   summary(): { total: number; bySeverity: Record<string, number>; byType: Record<string, number> } {
     const bySeverity: Record<string, number> = {};
     const byType: Record<string, number> = {};
-    for (const a of this.#alerts) {
-      bySeverity[a.severity_name] = (bySeverity[a.severity_name] ?? 0) + 1;
-      byType[a.alert_name] = (byType[a.alert_name] ?? 0) + 1;
+    for (let i = 0; i < this.#count; i++) {
+      const slot = (this.#head + i) % this.#capacity;
+      const severity = severityName(this.#num[slot * NUM_STRIDE + N_SEVERITY]);
+      const name = this.#str[slot * STR_STRIDE + S_NAME] as string;
+      bySeverity[severity] = (bySeverity[severity] ?? 0) + 1;
+      byType[name] = (byType[name] ?? 0) + 1;
     }
-    return { total: this.#alerts.length, bySeverity, byType };
+    return { total: this.#count, bySeverity, byType };
   }
 
+  /** Forgets the kept alerts (row ids and the totals go on). */
   clear(): void {
-    this.#alerts = [];
+    this.#num = new Float64Array(0);
+    this.#str = [];
+    this.#capacity = 0;
+    this.#head = 0;
+    this.#count = 0;
+    this.#messages.clear();
   }
 }

@@ -30,7 +30,7 @@ import { FlowsApi, alertLookup, interfaceModule } from './interface.ts';
 import { ntopModule } from './modules/ntop.ts';
 import {
   AlertStore, CUSTOM_LUA_SCRIPT_ALERT, SCORE_LEVELS, SCORE_MAX_VALUE, flowAlertName, mapScoreToSeverity,
-  riskAlertType, severityName, type AlertCategory, type FlowAlert,
+  riskAlertType, type AlertCategory, type FlowAlert, type NewFlowAlert,
 } from '../alerts.ts';
 import { KVStore } from '../store/kv.ts';
 
@@ -221,8 +221,8 @@ export class CheckRunner {
   /** Scripts per hook code (index 1..3). */
   readonly #byHook: LoadedScript[][] = [[], [], [], []];
   readonly #states = new Map<number, FlowState>();
-  /** vlan -> ip -> score */
-  readonly #hostScores = new Map<number, Map<string, HostScore>>();
+  /** "ip" (VLAN 0) or "ip@vlan" -> score: one lookup per host and alert. */
+  readonly #hostScores = new Map<string, HostScore>();
   readonly #due = new DueHeap();
   readonly #errors: CheckError[] = [];
   readonly #logs: Array<{ script: string; text: string }> = [];
@@ -507,15 +507,11 @@ export class CheckRunner {
   }
 
   #hostScore(ip: string, vlan: number): HostScore {
-    let hosts = this.#hostScores.get(vlan);
-    if (hosts === undefined) {
-      hosts = new Map();
-      this.#hostScores.set(vlan, hosts);
-    }
-    let score = hosts.get(ip);
+    const key = vlan === 0 ? ip : `${ip}@${vlan}`;
+    let score = this.#hostScores.get(key);
     if (score === undefined) {
       score = { ip, vlan, asClient: 0, asServer: 0 };
-      hosts.set(ip, score);
+      this.#hostScores.set(key, score);
     }
     return score;
   }
@@ -535,46 +531,51 @@ export class CheckRunner {
     }
   }
 
-  /** Stores an alert; every alert object has the same shape (absent fields are undefined). */
+  /**
+   * Stores an alert. The store copies the fields, so one scratch object serves every alert and
+   * the hot path allocates none.
+   */
   #store(
     flow: FlowInfo, state: FlowState, alertId: number, alertName: string, category: AlertCategory, score: number, msg: string,
     source: FlowAlert['source'], script: string | undefined, hook: HookName, riskId?: number, riskName?: string,
   ): void {
-    const severity = mapScoreToSeverity(score);
-    const alert: FlowAlert = {
-      row_id: 0,
-      tstamp: Math.floor(this.#clockUs / 1e6),
-      family: 'flow',
-      alert_id: alertId,
-      alert_name: alertName,
-      alert_category: category,
-      score,
-      severity,
-      severity_name: severityName(severity),
-      msg,
-      source,
-      script,
-      hook,
-      risk_id: riskId,
-      risk_name: riskName,
-      cli_ip: flow['cli.ip'],
-      cli_port: flow['cli.port'],
-      srv_ip: flow['srv.ip'],
-      srv_port: flow['srv.port'],
-      vlan_id: flow.vlan,
-      proto: flow['proto.l4_id'],
-      l4_proto: flow['proto.l4'],
-      l7_proto: flow['proto.ndpi_id'] ?? 0,
-      l7_master_proto: flow['proto.master_ndpi_id'] ?? 0,
-      l7_proto_name: flow['proto.ndpi'] ?? 'Unknown',
-      flow_key: flow['ntopng.key'],
-      hash_id: flow.hash_entry_id,
-      flow_serial: state.serial,
-      total_bytes: flow.bytes,
-      flow_score: state.flowScore,
-    };
-    this.alerts.add(alert);
+    const a = this.#scratch;
+    a.tstamp = Math.floor(this.#clockUs / 1e6);
+    a.alert_id = alertId;
+    a.alert_name = alertName;
+    a.alert_category = category;
+    a.score = score;
+    a.severity = mapScoreToSeverity(score);
+    a.msg = msg;
+    a.source = source;
+    a.script = script;
+    a.hook = hook;
+    a.risk_id = riskId;
+    a.risk_name = riskName;
+    a.cli_ip = flow['cli.ip'];
+    a.cli_port = flow['cli.port'];
+    a.srv_ip = flow['srv.ip'];
+    a.srv_port = flow['srv.port'];
+    a.vlan_id = flow.vlan;
+    a.proto = flow['proto.l4_id'];
+    a.l4_proto = flow['proto.l4'];
+    a.l7_proto = flow['proto.ndpi_id'] ?? 0;
+    a.l7_master_proto = flow['proto.master_ndpi_id'] ?? 0;
+    a.l7_proto_name = flow['proto.ndpi'] ?? 'Unknown';
+    a.flow_key = flow['ntopng.key'];
+    a.hash_id = flow.hash_entry_id;
+    a.flow_serial = state.serial;
+    a.total_bytes = flow.bytes;
+    a.flow_score = state.flowScore;
+    this.alerts.add(a);
   }
+
+  readonly #scratch: NewFlowAlert = {
+    tstamp: 0, alert_id: 0, alert_name: '', alert_category: 'security', score: 0, severity: 0, msg: '', source: 'lua_script',
+    script: undefined, hook: undefined, risk_id: undefined, risk_name: undefined, cli_ip: '', cli_port: 0, srv_ip: '', srv_port: 0,
+    vlan_id: 0, proto: 0, l4_proto: '', l7_proto: 0, l7_master_proto: 0, l7_proto_name: '', flow_key: 0, hash_id: 0,
+    flow_serial: 0, total_bytes: 0, flow_score: 0,
+  };
 
   #error(error: CheckError): void {
     this.#errorCount++;
@@ -610,7 +611,7 @@ export class CheckRunner {
   /** Host scores accumulated from flow alerts (ntopng's as-client / as-server scores). */
   hostScores(): HostScore[] {
     const out: HostScore[] = [];
-    for (const hosts of this.#hostScores.values()) for (const score of hosts.values()) out.push({ ...score });
+    for (const score of this.#hostScores.values()) out.push({ ...score });
     return out;
   }
 
