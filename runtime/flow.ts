@@ -116,6 +116,7 @@ export class FlowReader {
     const c2sBytes = u64(o.C2S_BYTES), s2cBytes = u64(o.S2C_BYTES);
     const c2sGoodput = u64(o.C2S_GOODPUT), s2cGoodput = u64(o.S2C_GOODPUT);
     const c2sFlags = bytes[o.C2S_TCP_FLAGS], s2cFlags = bytes[o.S2C_TCP_FLAGS];
+    const c2sTos = bytes[o.C2S_TOS], s2cTos = bytes[o.S2C_TOS];
     const tcp = proto === 6;
     const twhOk = tcp && bytes[o.TCP_HANDSHAKE] === this.#twhDone;
     // ntopng's precedence (ntopng-notes §1 getFlowsStatus): established, connecting, reset, closed.
@@ -144,6 +145,10 @@ export class FlowReader {
       'srv2cli.goodput_bytes': s2cGoodput,
       'cli2srv.tcp_flags': c2sFlags,
       'srv2cli.tcp_flags': s2cFlags,
+      'tos.client.DSCP': c2sTos >> 2,
+      'tos.client.ECN': c2sTos & 3,
+      'tos.server.DSCP': s2cTos >> 2,
+      'tos.server.ECN': s2cTos & 3,
       packets: c2sPackets + s2cPackets,
       bytes: c2sBytes + s2cBytes,
       goodput_bytes: c2sGoodput + s2cGoodput,
@@ -162,6 +167,12 @@ export class FlowReader {
       // ntopng's hash_entry_id: interface id (0) in the top byte, a 24-bit serial below.
       hash_entry_id: view.getUint32(o.SERIAL, true) & 0xffffff,
     } as FlowInfo;
+    if (proto === 1 || proto === 58) {
+      // ntopng's getICMP: the server's last message once the flow is bidirectional, else the client's.
+      const at = c2sPackets > 0 && s2cPackets > 0 ? o.S2C_ICMP_TYPE : o.C2S_ICMP_TYPE;
+      flow['icmp.type'] = bytes[at];
+      flow['icmp.code'] = bytes[at + 1];
+    }
     readL7(this.#core.memory.buffer, rec, this.#l7, flow as unknown as Record<string, unknown>, proto);
     return flow;
   }

@@ -39,6 +39,20 @@ export interface FlowInfo {
   /** OR of the TCP flags seen per direction (0 for non-TCP). */
   'cli2srv.tcp_flags': number;
   'srv2cli.tcp_flags': number;
+  /**
+   * DSCP and ECN of the last packet of each side (IPv4 TOS, IPv6 traffic class): ntopng's
+   * Flow::lua `tos = {client = {DSCP, ECN}, server = {DSCP, ECN}}`, flattened.
+   */
+  'tos.client.DSCP': number;
+  'tos.client.ECN': number;
+  'tos.server.DSCP': number;
+  'tos.server.ECN': number;
+  /**
+   * ICMP and ICMPv6 flows only: type and code of the last message, the server's once it has
+   * answered, else the client's (ntopng's Flow::getICMP; Flow::lua's `icmp = {type, code}`).
+   */
+  'icmp.type'?: number;
+  'icmp.code'?: number;
   packets: number;
   bytes: number;
   goodput_bytes: number;

@@ -51,6 +51,8 @@ export interface CheckSessionOptions {
   state?: string;
   /** --local-networks CIDRS */
   localNetworks?: string;
+  /** --cache-clock: the clock of the cache TTLs (capture time for a file, wall time for live input) */
+  cacheClock?: 'capture' | 'wall';
   /** At most this many script errors are printed (all are counted). */
   maxPrintedErrors?: number;
   quiet?: boolean;
@@ -85,6 +87,7 @@ export class CheckSession {
     let session: CheckSession | null = null;
     const runner = await createCheckRunner(options.checks, {
       kv,
+      cacheClock: options.cacheClock ?? 'capture',
       localNetworks: options.localNetworks,
       onLog: (script, text) => {
         if (options.quiet) return;

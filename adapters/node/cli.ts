@@ -28,6 +28,7 @@ interface AnalyzeOptions {
   alerts?: string;
   state?: string;
   localNetworks?: string;
+  cacheClock?: 'capture' | 'wall';
 }
 
 async function analyze(file: string | undefined, options: AnalyzeOptions): Promise<void> {
@@ -52,7 +53,11 @@ async function analyze(file: string | undefined, options: AnalyzeOptions): Promi
   let checks: CheckSession | null = null;
   if (options.checks !== undefined || options.alerts !== undefined) {
     try {
-      checks = await CheckSession.open({ checks: options.checks, alerts: options.alerts, state: options.state, localNetworks: options.localNetworks, quiet: options.quiet });
+      // Cache TTLs run on packet time for a file, on the wall clock for live traffic on stdin.
+      const cacheClock = options.cacheClock ?? (path === '-' ? 'wall' : 'capture');
+      checks = await CheckSession.open({
+        checks: options.checks, alerts: options.alerts, state: options.state, localNetworks: options.localNetworks, cacheClock, quiet: options.quiet,
+      });
     } catch (error) {
       fail(`cannot load checks: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 2);
     }
@@ -113,6 +118,7 @@ program.command('analyze')
   .option('--alerts <file>', 'write flow alerts (checks and nDPI risks) as NDJSON to FILE, or - for stdout (then the flows are not printed)')
   .option('--state <file>', 'keep the checks\' ntop cache in FILE (loaded before, saved after)')
   .option('--local-networks <cidrs>', 'local networks for the checks, as ntopng -m (default 192.168.1.0/24,127.0.0.0/8,fe80::/10)')
+  .addOption(new Option('--cache-clock <clock>', 'clock of the checks\' cache TTLs (ntop.setCache): packet time, or wall time (default: capture for a file, wall for stdin)').choices(['capture', 'wall']))
   .action(analyze);
 
 await program.parseAsync(process.argv);

@@ -27,11 +27,11 @@ import {
 } from "../wire/ieee80211";
 import {
   IPV4_DST, IPV4_MIN_HEADER_LEN, IPV4_SRC, ipVersionNibble, ipv4FragOffset, ipv4HeaderLen,
-  ipv4Protocol, ipv4TotalLen,
+  ipv4Protocol, ipv4Tos, ipv4TotalLen,
 } from "../wire/ipv4";
 import {
   EXT_FRAGMENT, IPV6_DST, IPV6_HEADER_LEN, IPV6_SRC, extHeaderLen, fragmentOffset,
-  ipv6NextHeader, ipv6PayloadLen, isIpv6ExtensionHeader,
+  ipv6NextHeader, ipv6PayloadLen, ipv6TrafficClass, isIpv6ExtensionHeader,
 } from "../wire/ipv6";
 import {
   IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, TCP_MIN_HEADER_LEN,
@@ -217,6 +217,7 @@ function decodeIpv4(p: usize, end: usize): i32 {
   }
   if (ipv4FragOffset(p) != 0) return SKIP_IP_FRAGMENT;
   info.setAddresses(4, p + IPV4_SRC, p + IPV4_DST);
+  info.setTos(ipv4Tos(p));
   return decodeTransport(ipv4Protocol(p), p + headerLen, ipEnd);
 }
 
@@ -227,6 +228,7 @@ function decodeIpv6(p: usize, end: usize): i32 {
   // Payload length 0 means a jumbogram (RFC 2675) or offload: trust the frame.
   if (payloadLen != 0 && p + IPV6_HEADER_LEN + payloadLen < end) ipEnd = p + IPV6_HEADER_LEN + payloadLen;
   info.setAddresses(6, p + IPV6_SRC, p + IPV6_DST);
+  info.setTos(ipv6TrafficClass(p));
   let next = ipv6NextHeader(p);
   let q = p + IPV6_HEADER_LEN;
   for (let hops = 0; isIpv6ExtensionHeader(next); hops++) {

@@ -14,6 +14,8 @@ export let dstPort: u32 = 0;
 /** Innermost 802.1Q tag seen (0 = untagged), as ndpiReader keys flows. */
 export let vlanId: u32 = 0;
 export let tcpFlags: u32 = 0;
+/** IPv4 TOS or IPv6 traffic class of the innermost IP header (DSCP in the upper six bits). */
+export let tos: u32 = 0;
 /** TCP sequence number of the segment (RFC 9293 §3.1), for in-order stream reassembly. */
 export let tcpSeq: u32 = 0;
 /** Transport payload (after the TCP/UDP header; after the IP header for other protocols). */
@@ -36,7 +38,7 @@ export const MAX_TUNNEL_DEPTH: u32 = 4;
 export function resetPacketInfo(): void {
   store<u64>(srcAddr, 0); store<u64>(srcAddr + 8, 0);
   store<u64>(dstAddr, 0); store<u64>(dstAddr + 8, 0);
-  ipVersion = 0; l4Proto = 0; srcPort = 0; dstPort = 0; vlanId = 0; tcpFlags = 0; tcpSeq = 0;
+  ipVersion = 0; l4Proto = 0; srcPort = 0; dstPort = 0; vlanId = 0; tcpFlags = 0; tcpSeq = 0; tos = 0;
   payloadPtr = 0; payloadLen = 0; tunnel = TUNNEL_NONE; tunnelDepth = 0;
 }
 
@@ -57,6 +59,8 @@ export function resetPacketInfo(): void {
 }
 
 @inline export function setTcpSeq(seq: u32): void { tcpSeq = seq; }
+
+@inline export function setTos(value: u32): void { tos = value; }
 
 @inline export function setPayload(ptr: usize, len: u32): void {
   payloadPtr = ptr; payloadLen = len;

@@ -40,7 +40,15 @@
 //  144    8 excluded       bit per dissector id: this flow is known not to be that protocol
 //  152    8 risks          bit per nDPI risk id
 //  160   32 dissectorState private to the owning dissector (sequence numbers, counters...)
-//  192   64 (reserved)
+//  --- per-direction IP and ICMP facts of the last packet (ntopng's Flow::setTOS / setICMP) ---
+//  192    1 c2sTos         IPv4 TOS / IPv6 traffic class of the client's last packet (DSCP << 2 | ECN)
+//  193    1 s2cTos         the same for the server's last packet
+//  194    1 c2sIcmpType    ICMP/ICMPv6 flows: type of the client's last message (3+ bytes of ICMP)
+//  195    1 c2sIcmpCode
+//  196    1 s2cIcmpType    the same for the server's last message
+//  197    1 s2cIcmpCode
+//  198   42 (reserved)
+//  240   16 groupState     state of the long-tail dissector groups (dissect/group.ts), tag byte first
 //  256      FLOW_RECORD_SIZE
 
 export const FLOW_CLI_ADDR: usize = 0;
@@ -80,6 +88,14 @@ export const FLOW_EXCLUDED: usize = 144;
 export const FLOW_RISKS: usize = 152;
 export const FLOW_DISSECTOR_STATE: usize = 160;
 export const FLOW_DISSECTOR_STATE_SIZE: usize = 32;
+export const FLOW_C2S_TOS: usize = 192;
+export const FLOW_S2C_TOS: usize = 193;
+export const FLOW_C2S_ICMP_TYPE: usize = 194;
+export const FLOW_C2S_ICMP_CODE: usize = 195;
+export const FLOW_S2C_ICMP_TYPE: usize = 196;
+export const FLOW_S2C_ICMP_CODE: usize = 197;
+export const FLOW_GROUP_STATE: usize = 240;
+export const FLOW_GROUP_STATE_SIZE: usize = 16;
 export const FLOW_RECORD_SIZE: usize = 256;
 
 /** Offset between the client-to-server counters and the server-to-client ones. */

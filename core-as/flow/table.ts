@@ -10,8 +10,9 @@ import {
   FLOW_C2S_BYTES, FLOW_C2S_GOODPUT, FLOW_S2C_PACKETS, FLOW_SRV_ADDR, FLOW_C2S_PACKETS, FLOW_C2S_TCP_FLAGS, FLOW_DIRECTION_STRIDE,
   FLOW_FIRST_SEEN, FLOW_IP_VERSION, FLOW_KEY_HASH, FLOW_LAST_SEEN, FLOW_NEXT_LINK, FLOW_PREV_ACTIVE, FLOW_RECORD_SIZE,
   FLOW_SERIAL, FLOW_STATE, FLOW_TCP_HANDSHAKE, FLOW_TUNNEL, STATE_ACTIVE, STATE_ENDED, STATE_FREE,
-  FLOW_L7_FLAGS, L7_DONE,
+  FLOW_L7_FLAGS, L7_DONE, FLOW_C2S_TOS, FLOW_S2C_TOS, FLOW_C2S_ICMP_TYPE, FLOW_S2C_ICMP_TYPE,
 } from "./record";
+import { IPPROTO_ICMP, IPPROTO_ICMPV6 } from "../wire/transport";
 import { updateHandshake } from "./tcp_state";
 import { classifyNewFlow, setFlowRisks } from "../classify/classify";
 import { finishDissection } from "../dissect/dispatch";
@@ -157,6 +158,14 @@ export function accountPacket(id: u32, tsUs: u64, frameLen: u32): void {
     const flagsAt = rec + FLOW_C2S_TCP_FLAGS + (lastFromClient ? 0 : 1);
     store<u8>(flagsAt, load<u8>(flagsAt) | <u8>info.tcpFlags);
     updateHandshake(rec + FLOW_TCP_HANDSHAKE, lastFromClient, info.tcpFlags);
+  }
+  // The last packet's TOS and ICMP type/code per direction, as ntopng keeps them (its DSCP and
+  // ICMP paginator filters and Flow::lua's tos/icmp tables read them).
+  store<u8>(rec + (lastFromClient ? FLOW_C2S_TOS : FLOW_S2C_TOS), <u8>info.tos);
+  if ((info.l4Proto == IPPROTO_ICMP || info.l4Proto == IPPROTO_ICMPV6) && info.payloadLen > 2) {
+    const icmpAt = rec + (lastFromClient ? FLOW_C2S_ICMP_TYPE : FLOW_S2C_ICMP_TYPE);
+    store<u8>(icmpAt, load<u8>(info.payloadPtr));
+    store<u8>(icmpAt + 1, load<u8>(info.payloadPtr + 1));
   }
 }
 

@@ -24,6 +24,8 @@ export const FRAGMENT_OFFSET: usize = 2;
 
 @inline export function ipv6PayloadLen(ptr: usize): u32 { return be16(ptr + IPV6_PAYLOAD_LEN); }
 @inline export function ipv6NextHeader(ptr: usize): u32 { return <u32>load<u8>(ptr + IPV6_NEXT_HEADER); }
+/** Traffic class: the 8 bits after the version nibble (RFC 8200 §3, §7), laid out as IPv4's TOS. */
+@inline export function ipv6TrafficClass(ptr: usize): u32 { return ((<u32>load<u8>(ptr) & 0x0f) << 4) | (<u32>load<u8>(ptr + 1) >> 4); }
 
 export function isIpv6ExtensionHeader(next: u32): bool {
   return next == EXT_HOP_BY_HOP || next == EXT_ROUTING || next == EXT_FRAGMENT ||

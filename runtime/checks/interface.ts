@@ -11,8 +11,16 @@
 //   no device IP / SNMP indexes, no eBPF container/process info, no periodic-flow detection. A filter
 //   on them matches what that value matches (poolFilter=0 keeps all, poolFilter=3 keeps none).
 // - column_thpt sorts on the average throughput (bytes / duration): there is no live throughput.
-// - icmp_type/icmp_code, dscpFilter, LocalNetworkFilter, filteredFlows, countryFilter, hostFilter,
-//   client/server pag keys are accepted and ignored (the last four are ignored by ntopng too).
+// - filteredFlows (nEdge only) and trafficProfileFilter (Pro only) are ignored, as in ntopng's
+//   community build; countryFilter, hostFilter, client and server are ignored by ntopng too.
+// - icmp_type + icmp_code (both needed, u8, 255 = off) match ICMP/ICMPv6 flows whose last message
+//   (Flow::getICMP: the server's once it answered, else the client's) has that type and code.
+//   dscpFilter (u8, 255 = off) matches the client's or the server's DSCP (of each side's last
+//   packet). ntopng's Flow::setTOS also overwrites the server's TOS with the client's packets (an
+//   evident slip); flowscope keeps each side's own.
+// - LocalNetworkFilter (int16, above 1024 = off): the local network id (position in the local
+//   networks, the most specific match; -1 outside them) of the client or the server. ifaceIndex:
+//   flowscope has one interface, id 0. deviceIpFilter "0.0.0.0" is off (ntopng reads it as 0).
 // - nextSlot is 0 (the whole table is walked), except for getBatchedFlowsInfo (see there).
 // - dropFlowTraffic / dropMultipleFlowsTraffic return false: flowscope is passive, there is no
 //   inline (nEdge) mode to drop traffic in.
@@ -31,6 +39,8 @@ import type { HostModule } from './sandbox.ts';
 import type { LuaValue } from './value_codec.ts';
 
 export const CONST_MAX_NUM_HITS = 32768;
+/** LocalNetworkFilter values above this are off (the notes' default 1025). */
+export const CONST_MAX_NUM_NETWORKS = 1024;
 
 /** The alert bookkeeping of one flow: alert ids and the score each added. */
 export interface FlowAlertState {
@@ -144,6 +154,14 @@ export interface PagOptions {
   mac: string | null;
   deviceIp: string | null;
   strings: string[];
+  /** icmp_type and icmp_code, null when either is missing or 255. */
+  icmp: { type: number; code: number } | null;
+  /** dscpFilter, 255 = off. */
+  dscp: number;
+  /** LocalNetworkFilter as ntopng's int16, null when off. */
+  localNetwork: number | null;
+  /** ifaceIndex, -1 = off. */
+  ifaceIndex: number;
 }
 
 export function readPaginator(pag: Paginator | null | undefined): PagOptions {
@@ -167,7 +185,12 @@ export function readPaginator(pag: Paginator | null | undefined): PagOptions {
   const details = dl !== null && (levels as readonly string[]).includes(dl) ? (dl as PagOptions['details'])
     : bool('detailedResults') === true || maxHits !== CONST_MAX_NUM_HITS || (clientMode === 'local' && serverMode === 'local') ? 'high' : 'normal';
   const tcp = s('tcpFlowStateFilter');
-  const strings = ['container', 'pod', 'usernameFilter', 'pidnameFilter', 'wlanSSIDFilter', 'trafficProfileFilter'].filter((k) => s(k) !== null);
+  const strings = ['container', 'pod', 'usernameFilter', 'pidnameFilter', 'wlanSSIDFilter'].filter((k) => s(k) !== null);
+  // Numbers as ntopng stores them: u8 and int16 fields keep the low bits of the integer.
+  const u8 = (k: string) => (typeof p[k] === 'number' && Number.isFinite(p[k]) ? Math.trunc(p[k] as number) & 0xff : 0xff);
+  const icmpType = u8('icmp_type'), icmpCode = u8('icmp_code');
+  const lnf = typeof p.LocalNetworkFilter === 'number' && Number.isFinite(p.LocalNetworkFilter) ? (Math.trunc(p.LocalNetworkFilter) << 16) >> 16 : null;
+  const deviceIp = s('deviceIpFilter');
   return {
     sortColumn: s('sortColumn') ?? 'column_thpt',
     a2z: bool('a2zSortOrder') ?? true,
@@ -191,8 +214,12 @@ export function readPaginator(pag: Paginator | null | undefined): PagOptions {
     pool: num('poolFilter', 0xffff),
     asn: num('asnFilter', 0xffffffff),
     mac: s('macFilter'),
-    deviceIp: s('deviceIpFilter'),
+    deviceIp: deviceIp === '0.0.0.0' ? null : deviceIp,
     strings,
+    icmp: icmpType !== 0xff && icmpCode !== 0xff ? { type: icmpType, code: icmpCode } : null,
+    dscp: u8('dscpFilter'),
+    localNetwork: lnf !== null && lnf <= CONST_MAX_NUM_NETWORKS ? lnf : null,
+    ifaceIndex: typeof p.ifaceIndex === 'number' && Number.isFinite(p.ifaceIndex) ? Math.trunc(p.ifaceIndex) : -1,
   };
 }
 
@@ -259,6 +286,10 @@ export class FlowsApi {
     }
     if (o.category >= 0 && f['proto.ndpi_cat_id'] !== o.category) return false;
     if (o.port !== 0 && f['cli.port'] !== o.port && f['srv.port'] !== o.port) return false;
+    if (o.icmp !== null && (f['icmp.type'] === undefined || f['icmp.type'] !== o.icmp.type || f['icmp.code'] !== o.icmp.code)) return false;
+    if (o.dscp !== 0xff && f['tos.client.DSCP'] !== o.dscp && f['tos.server.DSCP'] !== o.dscp) return false;
+    if (o.localNetwork !== null && this.networks.networkId(f['cli.ip']) !== o.localNetwork && this.networks.networkId(f['srv.ip']) !== o.localNetwork) return false;
+    if (o.ifaceIndex !== -1 && o.ifaceIndex !== 0) return false;
     if (o.vlan !== 0xffff && f.vlan !== o.vlan) return false;
     if ((o.ipVersion === 4 || o.ipVersion === 6) && f.ip_version !== o.ipVersion) return false;
     if (o.l4 !== 0 && f['proto.l4_id'] !== o.l4) return false;
@@ -354,11 +385,14 @@ export class FlowsApi {
       'cli.systemhost': false, 'srv.systemhost': false, 'cli.blacklisted': false, 'srv.blacklisted': false,
       'cli.allowed_host': true, 'srv.allowed_host': true, 'cli.pool_id': 0, 'srv.pool_id': 0, 'cli.asn': 0, 'srv.asn': 0,
       'cli.source_id': 0, 'srv.source_id': 0, observation_point_id: 0,
+      'cli.network_id': this.networks.networkId(f['cli.ip']), 'srv.network_id': this.networks.networkId(f['srv.ip']),
+      tos: { client: { DSCP: f['tos.client.DSCP'], ECN: f['tos.client.ECN'] }, server: { DSCP: f['tos.server.DSCP'], ECN: f['tos.server.ECN'] } },
       score: { flow_score: a.score, alert_score: Object.fromEntries(a.ids.map((id) => [String(id), this.#alerts(f)!.scores.get(id)!])) },
       info: this.flowInfo(f), 'moreinfo.json': '{}',
       throughput_bps: this.thpt(f), average_throughput_bps: this.thpt(f),
       periodic_flow: false,
     });
+    if (f['icmp.type'] !== undefined) t.icmp = { type: f['icmp.type'], code: f['icmp.code'] };
     return t;
   }
 

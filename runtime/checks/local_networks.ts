@@ -3,6 +3,12 @@
 // link-local (always), or multicast or broadcast (Host::isLocalHost counts those as local).
 // 0.0.0.0, 255.255.255.255 and the network/broadcast address of a configured IPv4 local subnet
 // are broadcast. RFC 1918 addresses are private, not local, unless a local network covers them.
+//
+// The list can grow while checks run (ntop.addLocalNetwork, as ntopng's addLocalNetworkList adds
+// to the interface's networks): one instance is shared by the runner, flow.*, the Flows API and
+// every script's ntop.*, so a network added by one script is local for all of them from then on.
+// Network ids are positions in the list (ntopng numbers networks in the order they are added);
+// an address in several networks belongs to the most specific one (ntopng's patricia tree).
 
 export const DEFAULT_LOCAL_NETWORKS = '192.168.1.0/24,127.0.0.0/8,fe80::/10';
 
@@ -13,6 +19,8 @@ interface Network {
   bytes: Uint8Array;
   prefix: number;
   text: string;
+  /** ntopng's "cidr=alias" */
+  alias?: string;
 }
 
 export interface AddressClass {
@@ -75,7 +83,9 @@ function parseIpv6(text: string): Uint8Array | null {
 }
 
 function parseNetwork(text: string): Network {
-  const trimmed = text.trim().split('=')[0]; // ntopng allows "cidr=alias"
+  const [cidr, ...aliasParts] = text.trim().split('='); // ntopng allows "cidr=alias"
+  const trimmed = cidr.trim();
+  const alias = aliasParts.length > 0 ? aliasParts.join('=').trim() : undefined;
   const slash = trimmed.indexOf('/');
   const address = slash >= 0 ? trimmed.slice(0, slash) : trimmed;
   const bytes = parseIp(address);
@@ -83,7 +93,16 @@ function parseNetwork(text: string): Network {
   const max = bytes.length * 8;
   const prefix = slash >= 0 ? Number(trimmed.slice(slash + 1)) : max;
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) throw new Error(`invalid local network "${text}": prefix must be 0..${max}`);
-  return { bytes, prefix, text: trimmed };
+  return alias !== undefined && alias !== '' ? { bytes, prefix, text: trimmed, alias } : { bytes, prefix, text: trimmed };
+}
+
+/** "a.b.c.d/p" for a network given without a prefix; the text as given otherwise. */
+function cidrText(n: Network): string {
+  return n.text.includes('/') ? n.text : `${n.text}/${n.prefix}`;
+}
+
+function splitNetworks(networks: string | string[]): string[] {
+  return (Array.isArray(networks) ? networks.join(',') : networks).split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 function inNetwork(ip: Uint8Array, net: Network): boolean {
@@ -151,34 +170,81 @@ function firstHextet(text: string): number {
 }
 
 export class LocalNetworks {
-  readonly #networks: Network[];
+  #networks: Network[] = [];
   readonly #always: Network[];
   /** IPv4 networks as [base, mask] (unsigned) for the fast path; configured ones flagged for edges. */
-  readonly #v4: Array<{ base: number; mask: number; prefix: number; configured: boolean }>;
+  #v4: Array<{ base: number; mask: number; prefix: number; configured: boolean }> = [];
   readonly #cache = new Map<string, AddressClass>();
   /** Whether an IPv6 network was configured (else IPv6 addresses take the fast path). */
-  readonly #v6Configured: boolean;
+  #v6Configured = false;
 
   /** `networks`: ntopng's -m syntax, comma-separated CIDRs (an array is joined). */
   constructor(networks: string | string[] = DEFAULT_LOCAL_NETWORKS) {
-    const list = (Array.isArray(networks) ? networks.join(',') : networks).split(',').map((s) => s.trim()).filter((s) => s !== '');
-    this.#networks = list.map(parseNetwork);
     this.#always = ALWAYS_LOCAL.map(parseNetwork);
+    this.#set(splitNetworks(networks).map(parseNetwork));
+  }
+
+  #set(networks: Network[]): void {
     const v4 = (n: Network, configured: boolean) => {
       const mask = n.prefix === 0 ? 0 : (0xffffffff << (32 - n.prefix)) >>> 0;
       const base = (((n.bytes[0] << 24) | (n.bytes[1] << 16) | (n.bytes[2] << 8) | n.bytes[3]) >>> 0) & mask;
       return { base: base >>> 0, mask, prefix: n.prefix, configured };
     };
-    this.#v6Configured = this.#networks.some((n) => n.bytes.length === 16 && n.text.toLowerCase() !== 'fe80::/10');
+    this.#networks = networks;
+    this.#v6Configured = networks.some((n) => n.bytes.length === 16 && n.text.toLowerCase() !== 'fe80::/10');
     this.#v4 = [
-      ...this.#networks.filter((n) => n.bytes.length === 4).map((n) => v4(n, true)),
+      ...networks.filter((n) => n.bytes.length === 4).map((n) => v4(n, true)),
       ...this.#always.filter((n) => n.bytes.length === 4).map((n) => v4(n, false)),
     ];
+    this.#cache.clear();
   }
 
-  /** The configured networks as given (normalised CIDR text). */
+  /**
+   * Adds networks (ntopng's -m syntax; ntop.addLocalNetwork). Throws on an invalid one, adding
+   * none of them; a network already in the list is not added again. Returns how many were added.
+   */
+  add(networks: string | string[]): number {
+    const parsed = splitNetworks(networks).map(parseNetwork);
+    const known = new Set(this.networks);
+    const fresh: Network[] = [];
+    for (const n of parsed) {
+      const text = cidrText(n);
+      if (known.has(text)) continue;
+      known.add(text);
+      fresh.push(n);
+    }
+    if (fresh.length > 0) this.#set([...this.#networks, ...fresh]);
+    return fresh.length;
+  }
+
+  /** The configured networks (normalised CIDR text), in id order. */
   get networks(): string[] {
-    return this.#networks.map((n) => `${n.text.includes('/') ? n.text : `${n.text}/${n.prefix}`}`);
+    return this.#networks.map(cidrText);
+  }
+
+  /** The alias given as "cidr=alias", or null. */
+  alias(cidr: string): string | null {
+    const id = this.networks.indexOf(cidr.trim());
+    return id < 0 ? null : this.#networks[id].alias ?? null;
+  }
+
+  /**
+   * ntopng's local network id of an address: the position of the most specific configured
+   * network holding it, -1 when none does (loopback and link-local are local without an id
+   * unless configured, as in ntopng).
+   */
+  networkId(ip: string): number {
+    const bytes = parseIp(ip);
+    if (bytes === null) return -1;
+    let best = -1, bestPrefix = -1;
+    for (let i = 0; i < this.#networks.length; i++) {
+      const n = this.#networks[i];
+      if (n.prefix > bestPrefix && inNetwork(bytes, n)) {
+        best = i;
+        bestPrefix = n.prefix;
+      }
+    }
+    return best;
   }
 
   classify(ip: string): AddressClass {

@@ -7,14 +7,16 @@
 //   tzset (no-op), roundTime (UTC, or a numeric offset in seconds as third argument), edition and
 //   platform predicates (isPro... all false; isOffline true: the sandbox has no network),
 //   getInstanceName, getHttpPrefix, isDeadlineApproaching (false), exists/isdir (false: no file system).
-// - the cache on the KV store (`kv`): strings (TTL on the store's clock: wall time by default, capture
-//   time when the runner is created with cacheClock 'capture'), hashes, lists, sets, keys, incr, rename;
+// - the cache on the KV store (`kv`): strings (TTL on the store's clock: capture time under the check
+//   runner by default, see CheckRunnerOptions.cacheClock), hashes, lists, sets, keys, incr, rename;
 //   getCache/getHashCache return "" for a missing key, as ntopng.
 // - preferences on the same store under `ntopng.prefs.<key>`.
 // - network utilities: ipToNumber, inet_ntoa, networkPrefix, ipCmp, isIPv6, isLocalAddress (inside the
 //   local networks), addLocalNetwork, getNetworks, getNetworkNameById, getNetworkIdByName,
-//   getLocalNetworkID, getLocalNetworkAlias, getAddressNetwork. addLocalNetwork extends the list these
-//   functions see, in that script's state (each script has its own); flow.direction() keeps the runner's networks.
+//   getLocalNetworkID, getLocalNetworkAlias, getAddressNetwork. They work on the runner's LocalNetworks,
+//   shared by every script, flow.* and the Flows API: addLocalNetwork changes the interface's local
+//   networks as in ntopng (a flow being checked keeps the classification its run started with, as
+//   ntopng's existing hosts keep theirs; the next runs and the Flows API see the new network).
 // - bitmapIsSet/Set/Clear (bits 0..52: Lua integers reach the host as doubles), mapScoreToSeverity,
 //   mapSeverityToScore, md5, getservbyport, getTLSVersionName, getRiskStr, getRiskList (name -> id),
 //   getnDPIProtoCategory, getFlowAlertScore/getFlowAlertRisk are not here (unavailable).
@@ -44,10 +46,16 @@ export const NTOPNG_DIRS = {
 };
 
 export interface NtopContext {
-  /** Local networks as configured (the runner's). */
+  /** The local networks to read and extend (the runner's, shared by all its scripts). */
+  localNetworks?: LocalNetworks;
+  /** Local networks as configured, when no localNetworks is given (a list of this module's own). */
   networks?: string[];
-  /** Milliseconds since the epoch for the Lua cache TTLs (the KV store has its own clock). */
-  clock?: () => number;
+  /**
+   * Milliseconds since the epoch for the Lua cache TTLs (default: the KV store's clock). null: the
+   * time is not known yet (capture time before the first packet); a TTL set then counts from the
+   * first known time.
+   */
+  clock?: () => number | null;
   /** traceEvent & co. */
   log?: (text: string) => void;
 }
@@ -99,29 +107,19 @@ function formatV6(b: Uint8Array): string {
 
 /** The ntop host module. `kv`: the cache; `ctx`: networks, clock and log of the runner. */
 export function ntopModule(kv: KVStore, ctx: NtopContext = {}): HostModule {
-  const clock = ctx.clock ?? Date.now;
+  const clock = ctx.clock ?? (() => kv.now());
   const started = Date.now();
   const log = ctx.log ?? (() => {});
-  const networks = [...(ctx.networks ?? DEFAULT_LOCAL_NETWORKS.split(','))];
-  let classifier = new LocalNetworks(networks);
-  const luaCache = new Map<string, { value: LuaValue; expires?: number }>();
+  const local = ctx.localNetworks ?? new LocalNetworks(ctx.networks ?? DEFAULT_LOCAL_NETWORKS);
+  /** TTLs in ms; `expires` undefined with `ttl` set: waiting for a known time (see NtopContext.clock). */
+  const luaCache = new Map<string, { value: LuaValue; expires?: number; ttl?: number }>();
+  const live = (e: { expires?: number; ttl?: number }, now: number | null): boolean => {
+    if (now === null) return true;
+    if (e.expires === undefined && e.ttl !== undefined) { e.expires = now + e.ttl; e.ttl = undefined; }
+    return e.expires === undefined || e.expires > now;
+  };
   const k = (v: LuaValue | undefined) => str(v ?? null, 'key');
   const prefKey = (key: string) => (key.startsWith('ntopng.prefs.') ? key : `ntopng.prefs.${key}`);
-  const networkOf = (ip: string) => {
-    const b = parseIp(ip);
-    if (b === null) return -1;
-    return networks.findIndex((n) => {
-      const [addr, bits] = n.split('/');
-      const nb = parseIp(addr);
-      if (nb === null || nb.length !== b.length) return false;
-      let p = bits === undefined ? nb.length * 8 : Number(bits);
-      for (let i = 0; p > 0; i++, p -= 8) {
-        const mask = p >= 8 ? 0xff : (0xff << (8 - p)) & 0xff;
-        if ((b[i] & mask) !== (nb[i] & mask)) return false;
-      }
-      return true;
-    });
-  };
   const bit = (v: LuaValue | undefined) => {
     const n = int(v, -1);
     if (n < 0 || n > 52) throw new Error('bitmap bit must be between 0 and 52');
@@ -174,14 +172,7 @@ export function ntopModule(kv: KVStore, ctx: NtopContext = {}): HostModule {
       return true;
     },
     delCache: (key) => { kv.del(k(key)); return null; },
-    renameCache: (from, to) => {
-      const snap = kv.snapshot().entries.find(([name]) => name === k(from));
-      if (snap === undefined) return null;
-      const [, entry] = snap;
-      kv.del(k(to));
-      kv.restore({ version: 1, entries: [...kv.snapshot().entries.filter(([n]) => n !== k(from) && n !== k(to)), [k(to), entry]] });
-      return null;
-    },
+    renameCache: (from, to) => { kv.rename(k(from), k(to)); return null; },
     incrCache: (key, by) => kv.incrBy(k(key), typeof by === 'number' ? Math.trunc(by) : 1),
     getKeysCache: (pattern) => Object.fromEntries(kv.keys(typeof pattern === 'string' ? pattern : '*').map((name) => [name, true])),
     getCacheStats: () => ({ num_keys: kv.size }),
@@ -252,24 +243,19 @@ export function ntopModule(kv: KVStore, ctx: NtopContext = {}): HostModule {
       return 0;
     },
     isIPv6: (ip) => typeof ip === 'string' && parseIp(ip)?.length === 16,
-    isLocalAddress: (ip) => typeof ip === 'string' && classifier.classify(ip).inLocalNetwork,
+    isLocalAddress: (ip) => typeof ip === 'string' && local.classify(ip).inLocalNetwork,
     addLocalNetwork: (cidr) => {
-      const c = str(cidr ?? null, 'network');
-      if (!networks.includes(c)) {
-        const next = new LocalNetworks([...networks, c]); // throws on a bad network
-        networks.push(c);
-        classifier = next;
-      }
+      local.add(str(cidr ?? null, 'network')); // throws on a bad network
       return null;
     },
-    getNetworks: () => Object.fromEntries(networks.map((n, i) => [n, i])),
-    getNetworkNameById: (id) => networks[int(id, -1)] ?? null,
-    getNetworkIdByName: (name) => networks.indexOf(str(name ?? null, 'network')),
-    getLocalNetworkID: (name) => networks.indexOf(str(name ?? null, 'network')),
-    getLocalNetworkAlias: () => null,
+    getNetworks: () => Object.fromEntries(local.networks.map((n, i) => [n, i])),
+    getNetworkNameById: (id) => local.networks[int(id, -1)] ?? null,
+    getNetworkIdByName: (name) => local.networks.indexOf(str(name ?? null, 'network')),
+    getLocalNetworkID: (name) => local.networks.indexOf(str(name ?? null, 'network')),
+    getLocalNetworkAlias: (name) => local.alias(str(name ?? null, 'network')),
     getAddressNetwork: (ip) => {
-      const id = typeof ip === 'string' ? networkOf(ip) : -1;
-      return id < 0 ? null : { network_id: id, network: networks[id] };
+      const id = typeof ip === 'string' ? local.networkId(ip) : -1;
+      return id < 0 ? null : { network_id: id, network: local.networks[id] };
     },
     // --- bitmaps, scores, misc
     bitmapIsSet: (bitmap, v) => Math.floor(int(bitmap) / bit(v)) % 2 === 1,
@@ -298,17 +284,19 @@ export function ntopModule(kv: KVStore, ctx: NtopContext = {}): HostModule {
     getLuaCache: (key) => {
       const e = luaCache.get(k(key));
       if (e === undefined) return null;
-      if (e.expires !== undefined && e.expires <= clock()) { luaCache.delete(k(key)); return null; }
+      if (!live(e, clock())) { luaCache.delete(k(key)); return null; }
       return e.value;
     },
     setLuaCache: (key, value, ttl) => {
       if (luaCache.size >= 100_000 && !luaCache.has(k(key))) throw new Error('ntop.setLuaCache: cache full (100000 keys)');
-      luaCache.set(k(key), { value: value ?? null, expires: typeof ttl === 'number' && ttl > 0 ? clock() + ttl * 1000 : undefined });
+      const ms = typeof ttl === 'number' && ttl > 0 ? ttl * 1000 : undefined;
+      const now = clock();
+      luaCache.set(k(key), ms === undefined ? { value: value ?? null } : now === null ? { value: value ?? null, ttl: ms } : { value: value ?? null, expires: now + ms });
       return null;
     },
     dumpLuaCache: () => {
       const now = clock(), out: Record<string, LuaValue> = {};
-      for (const [key, e] of luaCache) if (e.expires === undefined || e.expires > now) out[key] = e.value;
+      for (const [key, e] of luaCache) if (live(e, now)) out[key] = e.value;
       return out;
     },
   };

@@ -5,16 +5,28 @@
 // and cannot wait; a KVBackend loads a snapshot before the analysis and saves one after (memory,
 // a file in Node, later IndexedDB, Deno KV or Redis). TTLs run on the store's clock, which the
 // caller chooses: wall time, or packet time so that a replayed capture expires keys as it did live.
+//
+// Expiry times are absolute on that clock (ms since the epoch), and so are the snapshots: a state
+// saved after one capture file and loaded before the next file of the same capture (rotated files)
+// expires its keys at the same packet time as one long file would. A snapshot names its clock
+// ('wall', 'capture') and the time it was saved at. The capture clock is unknown before the first
+// packet (the clock returns null): then no key expires, the time of a restored snapshot of the same
+// clock stands in for "now", and without one a TTL set then counts from the first known time.
 
+/** expiresAt: ms on the store's clock; ttlMs: a TTL still waiting for a known time (see above). */
 export type KVEntry =
-  | { type: 'string'; value: string; expiresAt?: number }
-  | { type: 'hash'; value: Record<string, string>; expiresAt?: number }
-  | { type: 'list'; value: string[]; expiresAt?: number }
-  | { type: 'set'; value: string[]; expiresAt?: number };
+  | { type: 'string'; value: string; expiresAt?: number; ttlMs?: number }
+  | { type: 'hash'; value: Record<string, string>; expiresAt?: number; ttlMs?: number }
+  | { type: 'list'; value: string[]; expiresAt?: number; ttlMs?: number }
+  | { type: 'set'; value: string[]; expiresAt?: number; ttlMs?: number };
 
 export interface KVSnapshot {
   version: 1;
   entries: Array<[key: string, entry: KVEntry]>;
+  /** The clock the expiry times are on (absent in older snapshots: wall). */
+  clock?: string;
+  /** The clock's time when the snapshot was taken (ms), when it was known. */
+  savedAt?: number;
 }
 
 /** Where snapshots live between runs. */
@@ -24,17 +36,19 @@ export interface KVBackend {
 }
 
 export interface KVStoreOptions {
-  /** Milliseconds since the epoch; default Date.now. */
-  clock?: () => number;
+  /** Milliseconds since the epoch; default Date.now. null: not known yet (capture time before the first packet). */
+  clock?: () => number | null;
+  /** The clock's name, kept in snapshots: 'wall' (default) or 'capture'. */
+  clockName?: string;
   /** Upper bound of keys; writes of new keys beyond it fail. Default 1,000,000. */
   maxKeys?: number;
 }
 
 type Stored =
-  | { type: 'string'; value: string; expiresAt?: number }
-  | { type: 'hash'; value: Map<string, string>; expiresAt?: number }
-  | { type: 'list'; value: string[]; expiresAt?: number }
-  | { type: 'set'; value: Set<string>; expiresAt?: number };
+  | { type: 'string'; value: string; expiresAt?: number; ttlMs?: number }
+  | { type: 'hash'; value: Map<string, string>; expiresAt?: number; ttlMs?: number }
+  | { type: 'list'; value: string[]; expiresAt?: number; ttlMs?: number }
+  | { type: 'set'; value: Set<string>; expiresAt?: number; ttlMs?: number };
 
 export class KVTypeError extends Error {
   constructor(key: string, wanted: string, actual: string) {
@@ -68,22 +82,88 @@ export function globMatch(pattern: string, text: string): boolean {
 
 export class KVStore {
   readonly #data = new Map<string, Stored>();
-  readonly #clock: () => number;
+  #clock: () => number | null;
+  #clockName: string;
   readonly #maxKeys: number;
+  /** The latest known time of the clock (ms), or null. */
+  #lastNow: number | null = null;
+  /** Entries whose TTL waits for a known time. */
+  readonly #pending = new Set<Stored>();
+  /** Clock name and time of the last restored snapshot (for a clock set later). */
+  #restored: { clock: string; savedAt?: number } | null = null;
 
   constructor(options: KVStoreOptions = {}) {
     this.#clock = options.clock ?? Date.now;
+    this.#clockName = options.clockName ?? 'wall';
     this.#maxKeys = options.maxKeys ?? 1_000_000;
+  }
+
+  /**
+   * Changes the clock (e.g. the check runner's capture clock, once the runner exists). Expiry
+   * times already stored stay as they are: they are absolute times on the clock of that name.
+   */
+  useClock(clock: () => number | null, name: string): void {
+    this.#clock = clock;
+    this.#clockName = name;
+    this.#lastNow = this.#restored !== null && this.#restored.clock === name ? this.#restored.savedAt ?? null : null;
+  }
+
+  get clockName(): string {
+    return this.#clockName;
+  }
+
+  /**
+   * The clock's time in ms: its reading, else (capture clock before the first packet) the
+   * latest known one, else null. A first known time starts the TTLs that were waiting for one.
+   */
+  now(): number | null {
+    const reading = this.#clock();
+    if (reading !== null && Number.isFinite(reading)) {
+      this.#lastNow = reading;
+      if (this.#pending.size > 0) {
+        for (const entry of this.#pending) {
+          if (entry.ttlMs !== undefined) entry.expiresAt = reading + entry.ttlMs;
+          entry.ttlMs = undefined;
+        }
+        this.#pending.clear();
+      }
+    }
+    return this.#lastNow;
+  }
+
+  /** Sets a TTL on an entry (ms), pending when the time is not known yet. */
+  #setTtl(entry: Stored, ms: number | undefined): void {
+    if (entry.ttlMs !== undefined) this.#pending.delete(entry);
+    entry.ttlMs = undefined;
+    entry.expiresAt = undefined;
+    if (ms === undefined) return;
+    const now = this.now();
+    if (now === null) {
+      entry.ttlMs = ms;
+      this.#pending.add(entry);
+    } else {
+      entry.expiresAt = now + ms;
+    }
   }
 
   #live(key: string): Stored | undefined {
     const entry = this.#data.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt !== undefined && entry.expiresAt <= this.#clock()) {
-      this.#data.delete(key);
-      return undefined;
+    if (entry.expiresAt !== undefined) {
+      const now = this.now();
+      if (now !== null && entry.expiresAt <= now) {
+        this.#data.delete(key);
+        return undefined;
+      }
     }
     return entry;
+  }
+
+  #delete(key: string): boolean {
+    const entry = this.#data.get(key);
+    if (entry === undefined) return false;
+    if (entry.ttlMs !== undefined) this.#pending.delete(entry);
+    return this.#data.delete(key);
   }
 
   #typed<T extends Stored['type']>(key: string, type: T): Extract<Stored, { type: T }> | undefined {
@@ -109,7 +189,7 @@ export class KVStore {
   }
 
   del(key: string): boolean {
-    return this.#data.delete(key);
+    return this.#delete(key);
   }
 
   /** Keys matching a Redis glob pattern, sorted. */
@@ -123,8 +203,8 @@ export class KVStore {
   expire(key: string, seconds: number): boolean {
     const entry = this.#live(key);
     if (entry === undefined) return false;
-    if (seconds <= 0) return this.#data.delete(key);
-    entry.expiresAt = this.#clock() + seconds * 1000;
+    if (seconds <= 0) return this.#delete(key);
+    this.#setTtl(entry, seconds * 1000);
     return true;
   }
 
@@ -132,12 +212,15 @@ export class KVStore {
   ttl(key: string): number {
     const entry = this.#live(key);
     if (entry === undefined) return -2;
+    if (entry.ttlMs !== undefined) return Math.ceil(entry.ttlMs / 1000);
     if (entry.expiresAt === undefined) return -1;
-    return Math.max(0, Math.ceil((entry.expiresAt - this.#clock()) / 1000));
+    const now = this.now();
+    return now === null ? -1 : Math.max(0, Math.ceil((entry.expiresAt - now) / 1000));
   }
 
   flushAll(): void {
     this.#data.clear();
+    this.#pending.clear();
   }
 
   // ---------------------------------------------------------------- strings
@@ -147,9 +230,9 @@ export class KVStore {
 
   /** ttlSeconds > 0 sets an expiry; otherwise the key does not expire. */
   set(key: string, value: string, ttlSeconds?: number): void {
-    const expiresAt = ttlSeconds !== undefined && ttlSeconds > 0 ? this.#clock() + ttlSeconds * 1000 : undefined;
-    this.#data.delete(key);
-    this.#create(key, { type: 'string', value, expiresAt });
+    this.#delete(key);
+    const entry = this.#create(key, { type: 'string', value } as Stored);
+    if (ttlSeconds !== undefined && ttlSeconds > 0) this.#setTtl(entry, ttlSeconds * 1000);
   }
 
   incrBy(key: string, by: number): number {
@@ -176,7 +259,7 @@ export class KVStore {
     const entry = this.#typed(key, 'hash');
     if (entry === undefined) return false;
     const removed = entry.value.delete(field);
-    if (entry.value.size === 0) this.#data.delete(key);
+    if (entry.value.size === 0) this.#delete(key);
     return removed;
   }
 
@@ -210,14 +293,14 @@ export class KVStore {
   lpop(key: string): string | undefined {
     const entry = this.#typed(key, 'list');
     const v = entry?.value.shift();
-    if (entry && entry.value.length === 0) this.#data.delete(key);
+    if (entry && entry.value.length === 0) this.#delete(key);
     return v;
   }
 
   rpop(key: string): string | undefined {
     const entry = this.#typed(key, 'list');
     const v = entry?.value.pop();
-    if (entry && entry.value.length === 0) this.#data.delete(key);
+    if (entry && entry.value.length === 0) this.#delete(key);
     return v;
   }
 
@@ -239,7 +322,7 @@ export class KVStore {
     const entry = this.#typed(key, 'list');
     if (entry === undefined) return;
     entry.value = this.lrange(key, start, stop);
-    if (entry.value.length === 0) this.#data.delete(key);
+    if (entry.value.length === 0) this.#delete(key);
   }
 
   // ---------------------------------------------------------------- sets
@@ -254,7 +337,7 @@ export class KVStore {
     const entry = this.#typed(key, 'set');
     if (entry === undefined) return false;
     const removed = entry.value.delete(member);
-    if (entry.value.size === 0) this.#data.delete(key);
+    if (entry.value.size === 0) this.#delete(key);
     return removed;
   }
 
@@ -273,7 +356,7 @@ export class KVStore {
     for (const key of [...this.#data.keys()].sort()) {
       const entry = this.#live(key);
       if (entry === undefined) continue;
-      const base = entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {};
+      const base = entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : entry.ttlMs !== undefined ? { ttlMs: entry.ttlMs } : {};
       switch (entry.type) {
         case 'string': entries.push([key, { type: 'string', value: entry.value, ...base }]); break;
         case 'hash': entries.push([key, { type: 'hash', value: Object.fromEntries(entry.value), ...base }]); break;
@@ -281,25 +364,50 @@ export class KVStore {
         case 'set': entries.push([key, { type: 'set', value: [...entry.value].sort(), ...base }]); break;
       }
     }
-    return { version: 1, entries };
+    const savedAt = this.now();
+    return savedAt === null ? { version: 1, entries, clock: this.#clockName } : { version: 1, entries, clock: this.#clockName, savedAt };
   }
 
-  /** Replaces the contents with a snapshot (entries already expired on this clock are skipped). */
+  /**
+   * Replaces the contents with a snapshot. Entries already expired on this clock are skipped
+   * when the snapshot is on the same clock (a snapshot without a clock name is on wall time);
+   * otherwise they are kept and expire when this store's clock reaches their time.
+   */
   restore(snapshot: KVSnapshot): void {
     if (snapshot.version !== 1 || !Array.isArray(snapshot.entries)) throw new Error('unsupported store snapshot (version 1 expected)');
     this.#data.clear();
-    const now = this.#clock();
+    this.#pending.clear();
+    const clock = typeof snapshot.clock === 'string' ? snapshot.clock : 'wall';
+    const savedAt = typeof snapshot.savedAt === 'number' && Number.isFinite(snapshot.savedAt) ? snapshot.savedAt : undefined;
+    this.#restored = { clock, savedAt };
+    const sameClock = clock === this.#clockName;
+    if (sameClock && this.#lastNow === null && savedAt !== undefined) this.#lastNow = savedAt;
+    const now = sameClock ? this.now() : null;
     for (const [key, entry] of snapshot.entries) {
-      if (entry.expiresAt !== undefined && entry.expiresAt <= now) continue;
-      const expiresAt = entry.expiresAt;
+      if (entry.expiresAt !== undefined && now !== null && entry.expiresAt <= now) continue;
+      let stored: Stored;
       switch (entry.type) {
-        case 'string': this.#data.set(key, { type: 'string', value: String(entry.value), expiresAt }); break;
-        case 'hash': this.#data.set(key, { type: 'hash', value: new Map(Object.entries(entry.value).map(([f, v]) => [f, String(v)])), expiresAt }); break;
-        case 'list': this.#data.set(key, { type: 'list', value: entry.value.map(String), expiresAt }); break;
-        case 'set': this.#data.set(key, { type: 'set', value: new Set(entry.value.map(String)), expiresAt }); break;
+        case 'string': stored = { type: 'string', value: String(entry.value) }; break;
+        case 'hash': stored = { type: 'hash', value: new Map(Object.entries(entry.value).map(([f, v]) => [f, String(v)])) }; break;
+        case 'list': stored = { type: 'list', value: entry.value.map(String) }; break;
+        case 'set': stored = { type: 'set', value: new Set(entry.value.map(String)) }; break;
         default: throw new Error(`unsupported entry type for key "${key}"`);
       }
+      if (typeof entry.expiresAt === 'number') stored.expiresAt = entry.expiresAt;
+      else if (typeof entry.ttlMs === 'number' && entry.ttlMs > 0) this.#setTtl(stored, entry.ttlMs);
+      this.#data.set(key, stored);
     }
+  }
+
+  /** Redis RENAME: `to` takes `from`'s value and TTL. False when `from` does not exist. */
+  rename(from: string, to: string): boolean {
+    const entry = this.#live(from);
+    if (entry === undefined) return false;
+    if (from === to) return true;
+    this.#delete(to);
+    this.#data.delete(from);
+    this.#data.set(to, entry);
+    return true;
   }
 
   /** Loads the backend's snapshot, if any. */

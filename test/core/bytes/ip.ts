@@ -8,6 +8,8 @@ export interface Ipv4Options {
   /** Options bytes, padded to 32 bits; IHL follows. */
   options?: Bytes | number[];
   id?: number; ttl?: number; dontFragment?: boolean; moreFragments?: boolean;
+  /** Type of service byte: DSCP << 2 | ECN (RFC 2474 §3, RFC 3168 §5). */
+  tos?: number;
   /** Fragment offset in 8-byte units. */
   fragOffset?: number;
   /** Overrides the Total Length field. */
@@ -19,7 +21,7 @@ export function ipv4(o: Ipv4Options): Bytes {
   const options = padTo4(Uint8Array.from(o.options ?? []));
   const ihl = 5 + options.length / 4;
   const flags = (o.dontFragment ? 0x4000 : 0) | (o.moreFragments ? 0x2000 : 0) | ((o.fragOffset ?? 0) & 0x1fff);
-  const header = cat([0x40 | ihl, 0], be16(o.totalLength ?? ihl * 4 + o.payload.length), be16(o.id ?? 0x1234), be16(flags),
+  const header = cat([0x40 | ihl, (o.tos ?? 0) & 0xff], be16(o.totalLength ?? ihl * 4 + o.payload.length), be16(o.id ?? 0x1234), be16(flags),
     [o.ttl ?? 64, o.protocol], [0, 0], ip4(o.src), ip4(o.dst), options);
   header.set(be16(internetChecksum(header)), 10);
   return cat(header, o.payload);
@@ -34,6 +36,8 @@ export type Ipv6Ext =
 export interface Ipv6Options {
   src: string; dst: string; nextHeader: number; payload: Bytes;
   ext?: Ipv6Ext[]; hopLimit?: number; flowLabel?: number;
+  /** Traffic Class: DSCP << 2 | ECN, as IPv4's TOS (RFC 8200 §7). */
+  trafficClass?: number;
   /** Overrides the Payload Length field. */
   payloadLength?: number;
 }
@@ -70,7 +74,8 @@ export function ipv6(o: Ipv6Options): Bytes {
   const body = cat(...headers, o.payload);
   const first = ext.length > 0 ? extNumber(ext[0]) : o.nextHeader;
   const flow = o.flowLabel ?? 0;
-  return cat([0x60 | 0, (flow >>> 16) & 0x0f], be16(flow & 0xffff), be16(o.payloadLength ?? body.length), [first, o.hopLimit ?? 64],
+  const tc = (o.trafficClass ?? 0) & 0xff;
+  return cat([0x60 | (tc >> 4), ((tc & 0x0f) << 4) | ((flow >>> 16) & 0x0f)], be16(flow & 0xffff), be16(o.payloadLength ?? body.length), [first, o.hopLimit ?? 64],
     ip6(o.src), ip6(o.dst), body);
 }
 
