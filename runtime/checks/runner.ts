@@ -73,6 +73,12 @@ export interface CheckRunnerOptions {
   periodicIntervalSec?: number;
   /** The store behind ntop.getCache/setCache (a new in-memory one by default). */
   kv?: KVStore;
+  /**
+   * The clock of the cache TTLs (ntop.setCache(k, v, ttl), setLuaCache): 'capture' (default), the
+   * latest packet time the runner has seen, so that a capture file expires keys as it did live and
+   * the same in every runtime; 'wall' (Date.now), for live traffic; 'store': the kv's own clock.
+   */
+  cacheClock?: 'capture' | 'wall' | 'store';
   /** More host modules (e.g. interface.*), given the runner. */
   hostModules?: (runner: CheckRunner) => HostModule[];
   /** print/io.write output of the scripts (default: kept, see logs()). */
@@ -246,6 +252,9 @@ export class CheckRunner {
     this.#options = options;
     this.alerts = options.alerts ?? new AlertStore();
     this.kv = options.kv ?? new KVStore();
+    const cacheClock = options.cacheClock ?? 'capture';
+    if (cacheClock === 'capture') this.kv.useClock(() => (this.#clockUs > 0 ? Math.floor(this.#clockUs / 1000) : null), 'capture');
+    else if (cacheClock === 'wall') this.kv.useClock(Date.now, 'wall');
     this.networks = new LocalNetworks(options.localNetworks);
     this.#riskAlerts = options.riskAlerts ?? true;
     this.#intervalUs = (options.periodicIntervalSec ?? PERIODIC_INTERVAL_SEC) * 1e6;
@@ -272,7 +281,7 @@ export class CheckRunner {
         return state === null ? { ids: [], score: 0 } : { ids: [...state.statusIds], score: state.flowScore };
       },
     };
-    const ntop = ntopModule(this.kv, { networks: this.networks.networks, log: (text) => this.#log(script.name, text) });
+    const ntop = ntopModule(this.kv, { localNetworks: this.networks, log: (text) => this.#log(script.name, text) });
     const hostModules = [ntop, interfaceModule(() => this.flowsApi()), ...(this.#options.hostModules?.(this) ?? [])];
     const sandbox = await Sandbox.create(module, {
       limits: this.#options.limits, luaModules: luaModules(), hostModules, flowProvider: provider, cpuClock: this.#options.cpuClock,
