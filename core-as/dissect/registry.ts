@@ -41,6 +41,8 @@ import { dissectGnutella } from "./gnutella";
 import { dissectBittorrent } from "./bittorrent";
 import { dissectSsdp } from "./ssdp";
 import { dissectEthereum } from "./ethereum";
+import { dissectRaknet } from "./raknet";
+import { dissectJabber } from "./jabber";
 import { dissectOnePayload } from "./one_payload";
 
 export const DISSECTOR_NONE: u32 = 0;
@@ -85,8 +87,10 @@ export const DISSECTOR_POSTGRES: u32 = 39;
 export const DISSECTOR_LDAP: u32 = 40;
 /** Protocols decided by one payload, several per id (one_payload.ts). */
 export const DISSECTOR_ONE_PAYLOAD: u32 = 41;
+export const DISSECTOR_JABBER: u32 = 42;
+export const DISSECTOR_RAKNET: u32 = 43;
 /** One past the highest id. */
-export const DISSECTOR_COUNT: u32 = 42;
+export const DISSECTOR_COUNT: u32 = 44;
 
 export const ON_TCP: u32 = 1;
 export const ON_UDP: u32 = 2;
@@ -133,6 +137,8 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_POSTGRES: return dissectPostgres(rec, fromClient);
     case DISSECTOR_LDAP: return dissectLdap(rec, fromClient);
     case DISSECTOR_ONE_PAYLOAD: return dissectOnePayload(rec, fromClient);
+    case DISSECTOR_JABBER: return dissectJabber(rec, fromClient, id);
+    case DISSECTOR_RAKNET: return dissectRaknet(rec, fromClient, id);
   }
   return R_NO;
 }
@@ -179,6 +185,8 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_POSTGRES: return ON_TCP;
     case DISSECTOR_LDAP: return ON_TCP | ON_UDP;
     case DISSECTOR_ONE_PAYLOAD: return ON_TCP | ON_UDP;
+    case DISSECTOR_JABBER: return ON_TCP;
+    case DISSECTOR_RAKNET: return ON_UDP;
   }
   return 0;
 }
