@@ -149,9 +149,10 @@ export class KVStore {
   #live(key: string): Stored | undefined {
     const entry = this.#data.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt !== undefined) {
+    // A pending TTL starts at the first known time, whichever operation reads it first.
+    if (entry.expiresAt !== undefined || this.#pending.size > 0) {
       const now = this.now();
-      if (now !== null && entry.expiresAt <= now) {
+      if (now !== null && entry.expiresAt !== undefined && entry.expiresAt <= now) {
         this.#data.delete(key);
         return undefined;
       }

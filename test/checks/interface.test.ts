@@ -224,3 +224,66 @@ test('interface.* from Lua: snapshot of the flow table, same answers as the Type
   assert.equal(runner.flowsApi().getFlowsInfo(null, {})!.numFlows >= 0, true);
   runner.close();
 });
+
+test('getFlowsInfo: icmp_type + icmp_code, dscpFilter (counts from tshark\'s dissection of the captures)', async () => {
+  const count = (flows: FlowInfo[], pag: Record<string, unknown>) => new FlowsApi(flows).getFlowsInfo(null, { ...all, ...pag } as never)!.numFlows;
+  const quic = await flowsOf('quic_interop_V.pcapng');
+  // 14 ICMP flows: 8 whose last message is port unreachable (3/3), 1 host administratively
+  // prohibited (3/10), and 5 ICMPv6 flows of port unreachable (1/4, RFC 4443 §3.1).
+  assert.equal(count(quic, { icmp_type: 3, icmp_code: 3 }), 8);
+  assert.equal(count(quic, { icmp_type: 3, icmp_code: 10 }), 1);
+  assert.equal(count(quic, { icmp_type: 1, icmp_code: 4 }), 5);
+  assert.equal(count(quic, { icmp_type: 3, icmp_code: 3 + 256 }), 8, 'u8 as ntopng stores it');
+  // Both are needed; 255 is "off".
+  assert.equal(count(quic, { icmp_type: 3 }), quic.length);
+  assert.equal(count(quic, { icmp_type: 3, icmp_code: 255 }), quic.length);
+  assert.equal(count(quic, { icmp_type: '3', icmp_code: 3 }), quic.length, 'a string is ignored');
+  // 6in4: an echo request (128) answered (129): the flow reports the server's reply, as ntopng.
+  const tunnel = await flowsOf('6in4tunnel.pcap');
+  assert.equal(count(tunnel, { icmp_type: 129, icmp_code: 0 }), 1);
+  assert.equal(count(tunnel, { icmp_type: 128, icmp_code: 0 }), 0);
+  assert.equal(count(tunnel, { icmp_type: 1, icmp_code: 3 }), 1);
+  const echo = new FlowsApi(tunnel).getFlowsInfo(null, { icmp_type: 129, icmp_code: 0, detailsLevel: 'high' })!.flows[0];
+  assert.equal(echo['cli.ip'], '2001:470:1f17:13f:3e97:eff:fe73:4dec');
+  assert.deepEqual(echo.icmp, { type: 129, code: 0 });
+  // DSCP of either side's last packet: netflix CS1 (8) on 46 of 61 flows, KakaoTalk 7 on 3, syslog 45 on 3.
+  const netflix = await flowsOf('netflix.pcap');
+  assert.equal(count(netflix, { dscpFilter: 8 }), 46);
+  assert.equal(count(netflix, { dscpFilter: 8 + 256 }), 46);
+  assert.equal(count(netflix, { dscpFilter: 255 }), netflix.length);
+  assert.equal(count(netflix, { dscpFilter: 0 }), netflix.filter((f) => f['tos.client.DSCP'] === 0 || f['tos.server.DSCP'] === 0).length);
+  assert.equal(count(await flowsOf('KakaoTalk_chat.pcap'), { dscpFilter: 7 }), 3);
+  assert.equal(count(await flowsOf('syslog.pcap'), { dscpFilter: 45 }), 3);
+  const high = new FlowsApi(netflix).getFlowsInfo(null, { dscpFilter: 8, detailsLevel: 'high', maxHits: 1 })!.flows[0];
+  const tos = high.tos as { client: { DSCP: number }; server: { DSCP: number } };
+  assert.ok(tos.client.DSCP === 8 || tos.server.DSCP === 8);
+  assert.equal(high.icmp, undefined, 'icmp only on ICMP flows');
+});
+
+test('getFlowsInfo: LocalNetworkFilter (most specific network, client or server), ifaceIndex, deviceIpFilter', async () => {
+  const flows = await flowsOf('gnutella.pcap');
+  // ids by position: 0 10.0.2.0/24, 1 10.0.0.0/8, 2 127.0.0.0/8, 3 fe80::/10, 4 ff02::/16
+  const nets = new LocalNetworks('10.0.2.0/24,10.0.0.0/8,127.0.0.0/8,fe80::/10,ff02::/16');
+  const api = new FlowsApi(flows, { networks: nets });
+  const count = (pag: Record<string, unknown>) => api.getFlowsInfo(null, { ...all, ...pag } as never)!.numFlows;
+  // Membership computed here on the text of the addresses, the most specific prefix first.
+  const id = (ip: string) => ip.startsWith('10.0.2.') ? 0 : ip.startsWith('10.') ? 1 : ip.startsWith('127.') ? 2
+    : /^fe[89ab]/i.test(ip) ? 3 : ip.toLowerCase().startsWith('ff02:') ? 4 : -1;
+  const expected = (n: number) => flows.filter((f) => id(f['cli.ip']) === n || id(f['srv.ip']) === n).length;
+  for (const n of [-1, 0, 1, 3, 4]) assert.equal(count({ LocalNetworkFilter: n }), expected(n), `network ${n}`);
+  assert.deepEqual(['10.0.2.15', '10.1.2.3', '127.0.0.1', 'fe80::1', 'ff02::fb', '8.8.8.8', 'junk'].map((ip) => nets.networkId(ip)), [0, 1, 2, 3, 4, -1, -1]);
+  assert.ok(expected(0) > 0 && expected(3) > 0 && expected(4) > 0 && expected(-1) > 0);
+  // 10.0.2.x is also in 10.0.0.0/8, but its network is the most specific one: no flow for id 1.
+  assert.equal(count({ LocalNetworkFilter: 1 }), 0);
+  assert.equal(count({ LocalNetworkFilter: 2 }), 0);
+  assert.equal(count({ LocalNetworkFilter: 1025 }), flows.length, 'the default: off');
+  assert.equal(count({ LocalNetworkFilter: 65536 }), expected(0), 'int16: 65536 is 0');
+  assert.equal(count({ ifaceIndex: 0 }), flows.length);
+  assert.equal(count({ ifaceIndex: -1 }), flows.length);
+  assert.equal(count({ ifaceIndex: 1 }), 0);
+  assert.equal(count({ deviceIpFilter: '0.0.0.0' }), flows.length);
+  assert.equal(count({ deviceIpFilter: '192.0.2.1' }), 0);
+  assert.equal(count({ trafficProfileFilter: 'x', filteredFlows: true }), flows.length, 'Pro and nEdge filters: ignored by the community build');
+  const t = api.getFlowsInfo('10.0.2.15', { detailsLevel: 'high', maxHits: 1 })!.flows[0];
+  assert.equal(t[t['cli.ip'] === '10.0.2.15' ? 'cli.network_id' : 'srv.network_id'], 0);
+});

@@ -70,3 +70,66 @@ test('snapshots round-trip through memory and a file; expired keys are not resto
   await assert.rejects(new FileBackend(join(dir, 'bad.json')).load(), /not a flowscope state file/);
   assert.match(readFileSync(join(dir, 'state.json'), 'utf8'), /^\{"version":1,"entries":\[/);
 });
+
+test('capture clock: unknown before the first packet, TTLs set then count from the first known time', () => {
+  let packetMs: number | null = null;
+  const kv = new KVStore({ clock: () => packetMs, clockName: 'capture' });
+  kv.set('early', 'v', 30);
+  assert.equal(kv.ttl('early'), 30);
+  assert.equal(kv.now(), null);
+  packetMs = 1_700_000_000_000;
+  assert.equal(kv.get('early'), 'v'); // the first known time starts the TTL
+  packetMs += 29_999;
+  assert.equal(kv.ttl('early'), 1);
+  packetMs += 1;
+  assert.equal(kv.get('early'), undefined);
+  // A TTL set on a known time; expire() and rename() keep the absolute time.
+  kv.set('k', 'v', 10);
+  assert.equal(kv.expire('k', 20), true);
+  assert.equal(kv.rename('k', 'renamed'), true);
+  assert.equal(kv.get('k'), undefined);
+  packetMs += 19_999;
+  assert.equal(kv.get('renamed'), 'v');
+  packetMs += 1;
+  assert.equal(kv.get('renamed'), undefined);
+  assert.equal(kv.rename('missing', 'x'), false);
+});
+
+test('snapshots carry their clock: same clock restores "now", another clock keeps every entry', () => {
+  let packetMs: number | null = 1_600_000_000_000;
+  const first = new KVStore({ clock: () => packetMs, clockName: 'capture' });
+  first.set('ttl', 'v', 60);
+  first.set('forever', 'v');
+  packetMs += 10_000;
+  const snapshot = first.snapshot();
+  assert.equal(snapshot.clock, 'capture');
+  assert.equal(snapshot.savedAt, 1_600_000_010_000);
+  assert.deepEqual(snapshot.entries.find(([k]) => k === 'ttl')![1], { type: 'string', value: 'v', expiresAt: 1_600_000_060_000 });
+
+  // The next file of the same capture, before its first packet: the saved time stands for "now".
+  let next: number | null = null;
+  const second = new KVStore({ clock: () => next, clockName: 'capture' });
+  second.restore(snapshot);
+  assert.equal(second.ttl('ttl'), 50);
+  next = 1_600_000_059_999;
+  assert.equal(second.get('ttl'), 'v');
+  next += 1;
+  assert.equal(second.get('ttl'), undefined);
+  assert.equal(second.get('forever'), 'v');
+
+  // Restored under the wall clock (default) and switched to capture time afterwards, as the
+  // CLI does (state loaded, then the runner sets its clock): nothing was dropped on the way.
+  const later = new KVStore();
+  later.restore(snapshot);
+  assert.deepEqual(later.keys(), ['forever']); // on the wall clock 2020 is past: the TTL key is gone
+  const switched = new KVStore();
+  switched.restore(snapshot);
+  switched.useClock(() => null, 'capture');
+  assert.deepEqual(switched.keys(), ['forever', 'ttl']);
+  assert.equal(switched.ttl('ttl'), 50);
+
+  // A wall-time snapshot (no clock name: older files) restored on the wall clock drops expired keys.
+  const wall = new KVStore({ clock: () => 5_000 });
+  wall.restore({ version: 1, entries: [['gone', { type: 'string', value: 'v', expiresAt: 4_000 }], ['kept', { type: 'string', value: 'v', expiresAt: 6_000 }]] });
+  assert.deepEqual(wall.keys(), ['kept']);
+});
