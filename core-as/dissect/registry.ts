@@ -44,6 +44,7 @@ import { dissectEthereum } from "./ethereum";
 import { dissectRaknet } from "./raknet";
 import { dissectJabber } from "./jabber";
 import { dissectOnePayload } from "./one_payload";
+import { dissectVoipGroup } from "./group_voip";
 
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
@@ -89,8 +90,10 @@ export const DISSECTOR_LDAP: u32 = 40;
 export const DISSECTOR_ONE_PAYLOAD: u32 = 41;
 export const DISSECTOR_JABBER: u32 = 42;
 export const DISSECTOR_RAKNET: u32 = 43;
+// 52..62: groups of long-tail protocols (group.ts), one registry id per theme.
+export const DISSECTOR_GROUP_VOIP: u32 = 52;
 /** One past the highest id. */
-export const DISSECTOR_COUNT: u32 = 44;
+export const DISSECTOR_COUNT: u32 = 63;
 
 export const ON_TCP: u32 = 1;
 export const ON_UDP: u32 = 2;
@@ -139,6 +142,7 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_ONE_PAYLOAD: return dissectOnePayload(rec, fromClient);
     case DISSECTOR_JABBER: return dissectJabber(rec, fromClient, id);
     case DISSECTOR_RAKNET: return dissectRaknet(rec, fromClient, id);
+    case DISSECTOR_GROUP_VOIP: return dissectVoipGroup(rec, fromClient, id);
   }
   return R_NO;
 }
@@ -187,6 +191,7 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_ONE_PAYLOAD: return ON_TCP | ON_UDP;
     case DISSECTOR_JABBER: return ON_TCP;
     case DISSECTOR_RAKNET: return ON_UDP;
+    case DISSECTOR_GROUP_VOIP: return ON_TCP | ON_UDP;
   }
   return 0;
 }

@@ -47,8 +47,8 @@
 //  195    1 c2sIcmpCode
 //  196    1 s2cIcmpType    the same for the server's last message
 //  197    1 s2cIcmpCode
-//  198   42 (reserved)
-//  240   16 groupState     state of the long-tail dissector groups (dissect/group.ts), tag byte first
+//  198   34 (reserved)
+//  232   24 groupState     state of the long-tail dissector groups (dissect/group.ts), tag byte first
 //  256      FLOW_RECORD_SIZE
 
 export const FLOW_CLI_ADDR: usize = 0;
@@ -94,8 +94,8 @@ export const FLOW_C2S_ICMP_TYPE: usize = 194;
 export const FLOW_C2S_ICMP_CODE: usize = 195;
 export const FLOW_S2C_ICMP_TYPE: usize = 196;
 export const FLOW_S2C_ICMP_CODE: usize = 197;
-export const FLOW_GROUP_STATE: usize = 240;
-export const FLOW_GROUP_STATE_SIZE: usize = 16;
+export const FLOW_GROUP_STATE: usize = 232;
+export const FLOW_GROUP_STATE_SIZE: usize = 24;
 export const FLOW_RECORD_SIZE: usize = 256;
 
 /** Offset between the client-to-server counters and the server-to-client ones. */

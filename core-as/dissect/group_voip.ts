@@ -1,0 +1,39 @@
+// Voice, conferencing and telecom signalling protocols of the long tail, offered as one
+// dissector (group.ts): MGCP, GTP-C / GTP', SMPP, BFCP, Mumble and TeamSpeak.
+//
+// State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
+import { R_MATCH } from "./result";
+import { GROUP_DATA, GROUP_DATA_END } from "./group";
+import { dissectMgcp } from "./mgcp";
+import { dissectGtp } from "./gtp";
+import { dissectSmpp } from "./smpp";
+import { BFCP_STATE_SIZE, dissectBfcp } from "./bfcp";
+import { MUMBLE_STATE_SIZE, dissectMumble } from "./mumble";
+import { dissectTeamspeak } from "./teamspeak";
+
+const BFCP_SLOT: usize = GROUP_DATA;
+const MUMBLE_SLOT: usize = BFCP_SLOT + BFCP_STATE_SIZE;
+// @ts-ignore: compile-time check (AssemblyScript builtin)
+if (MUMBLE_SLOT + MUMBLE_STATE_SIZE > GROUP_DATA_END) ERROR("group_voip: members' state past the group area");
+
+export function dissectVoipGroup(rec: usize, fromClient: bool, groupId: u32): i32 {
+  let verdict: i32 = 0;
+  let r = dissectMgcp(rec, fromClient);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectGtp(rec, fromClient);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectSmpp(rec, fromClient);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectTeamspeak(rec, fromClient);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectBfcp(rec, fromClient, groupId, BFCP_SLOT);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectMumble(rec, fromClient, groupId, MUMBLE_SLOT);
+  if (r >= R_MATCH) return r;
+  return verdict | r;
+}
