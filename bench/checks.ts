@@ -11,6 +11,7 @@ import { AlertStore } from '../runtime/alerts.ts';
 import type { Engine } from '../runtime/engine.ts';
 import type { FlowEvent, FlowInfo } from '../runtime/types.ts';
 import { cpuClock, loadCheckScripts, luaWasmPath } from '../adapters/node/checks.ts';
+import { createReadStream } from 'node:fs';
 
 export const BENCH_SCRIPT: CheckScript = {
   name: 'custom_flow_protocol_detected_script.lua',
@@ -29,18 +30,21 @@ export async function benchScripts(path: string | undefined): Promise<CheckScrip
   return path === undefined ? [BENCH_SCRIPT] : loadCheckScripts(path);
 }
 
-/** A runner for the pipeline run; `detected` collects the flow objects of flow_detected events. */
-export async function pipelineRunner(scripts: CheckScript[], detected: FlowInfo[]): Promise<{ runner: CheckRunner; attach: (engine: Engine) => void }> {
-  const runner = await CheckRunner.create({ luaWasm: luaWasmPath(), scripts, cpuClock, alerts: new AlertStore(100_000) });
-  return {
-    runner,
-    attach(engine: Engine) {
-      engine.onEvent = (event: FlowEvent) => {
-        if (event.kind === 'flow_detected') detected.push(event.flow);
-      };
-      runner.attach(engine);
-    },
+/** A runner for the pipeline run (alerts kept as the CLI keeps them, up to 100,000). */
+export async function pipelineRunner(scripts: CheckScript[]): Promise<CheckRunner> {
+  return CheckRunner.create({ luaWasm: luaWasmPath(), scripts, cpuClock, alerts: new AlertStore(100_000) });
+}
+
+/** The flow objects of the flow_detected events of a capture, as a runner would get them. */
+export async function detectedFlows(engine: Engine, file: string): Promise<FlowInfo[]> {
+  const detected: FlowInfo[] = [];
+  engine.onEvent = (event: FlowEvent) => {
+    if (event.kind === 'flow_detected') detected.push(event.flow);
   };
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  for await (const chunk of stream) engine.feed(chunk as Buffer);
+  engine.end();
+  return detected;
 }
 
 export interface ChecksPerSecond {

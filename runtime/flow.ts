@@ -39,6 +39,49 @@ export function l4Name(proto: number): string {
   return L4_NAMES[proto] ?? String(proto);
 }
 
+/** An unsigned 64-bit little-endian counter (exact below 2^53). */
+function u64(view: DataView, at: number): number {
+  return view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32;
+}
+
+function swap16(port: number): number {
+  return ((port & 0xff) << 8) | (port >> 8);
+}
+
+/**
+ * Views over the whole wasm memory, made again only when the memory grew (its buffer changes):
+ * reading a flow then creates no view of its own.
+ */
+export class MemoryViews {
+  readonly #memory: WebAssembly.Memory;
+  #buffer: ArrayBuffer | null = null;
+  #bytes = new Uint8Array(0);
+  #view = new DataView(new ArrayBuffer(0));
+
+  constructor(memory: WebAssembly.Memory) {
+    this.#memory = memory;
+  }
+
+  #refresh(): void {
+    const buffer = this.#memory.buffer;
+    if (buffer !== this.#buffer) {
+      this.#buffer = buffer;
+      this.#bytes = new Uint8Array(buffer);
+      this.#view = new DataView(buffer);
+    }
+  }
+
+  get bytes(): Uint8Array {
+    this.#refresh();
+    return this.#bytes;
+  }
+
+  get view(): DataView {
+    this.#refresh();
+    return this.#view;
+  }
+}
+
 export class FlowReader {
   readonly #core: CoreExports;
   readonly #off: Record<string, number> = {};
@@ -50,6 +93,7 @@ export class FlowReader {
   readonly #eventSize: number;
   readonly #eventRecord: number;
   readonly #l7: L7Layout;
+  readonly #mem: MemoryViews;
   /** Stats slot index -> [group, name], from the exported STAT_/SKIP_/CAPERR_ globals. */
   readonly #counters: Array<[group: 'stat' | 'skip' | 'caperr', name: string, slot: number]> = [];
 
@@ -64,6 +108,7 @@ export class FlowReader {
       else if (name.startsWith('CAPERR_')) this.#counters.push(['caperr', name.slice(7).toLowerCase(), v]);
     }
     this.#recordSize = this.#off.RECORD_SIZE;
+    this.#mem = new MemoryViews(core.memory);
     const strings: Array<[string, number]> = [];
     const numbers: Record<string, number> = {};
     for (const [name, value] of Object.entries(core)) {
@@ -101,37 +146,35 @@ export class FlowReader {
 
   #readAt(rec: number): FlowInfo {
     const o = this.#off;
-    const bytes = new Uint8Array(this.#core.memory.buffer, rec, this.#recordSize);
-    const view = new DataView(this.#core.memory.buffer, rec, this.#recordSize);
-    const u64 = (at: number) => view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32;
-    const version = bytes[o.IP_VERSION];
+    // Views of the whole memory, at absolute offsets: no view made per flow.
+    const B = this.#mem.bytes, V = this.#mem.view, r = rec;
+    const version = B[r + o.IP_VERSION];
     const fmt = version === 4 ? formatIpv4 : formatIpv6;
-    const proto = bytes[o.L4_PROTO];
-    const cliPort = view.getUint16(o.CLI_PORT, true);
-    const srvPort = view.getUint16(o.SRV_PORT, true);
-    const vlan = view.getUint16(o.VLAN, true);
-    const firstUs = u64(o.FIRST_SEEN);
-    const lastUs = u64(o.LAST_SEEN);
-    const c2sPackets = u64(o.C2S_PACKETS), s2cPackets = u64(o.S2C_PACKETS);
-    const c2sBytes = u64(o.C2S_BYTES), s2cBytes = u64(o.S2C_BYTES);
-    const c2sGoodput = u64(o.C2S_GOODPUT), s2cGoodput = u64(o.S2C_GOODPUT);
-    const c2sFlags = bytes[o.C2S_TCP_FLAGS], s2cFlags = bytes[o.S2C_TCP_FLAGS];
-    const c2sTos = bytes[o.C2S_TOS], s2cTos = bytes[o.S2C_TOS];
+    const proto = B[r + o.L4_PROTO];
+    const cliPort = V.getUint16(r + o.CLI_PORT, true);
+    const srvPort = V.getUint16(r + o.SRV_PORT, true);
+    const vlan = V.getUint16(r + o.VLAN, true);
+    const firstUs = u64(V, r + o.FIRST_SEEN);
+    const lastUs = u64(V, r + o.LAST_SEEN);
+    const c2sPackets = u64(V, r + o.C2S_PACKETS), s2cPackets = u64(V, r + o.S2C_PACKETS);
+    const c2sBytes = u64(V, r + o.C2S_BYTES), s2cBytes = u64(V, r + o.S2C_BYTES);
+    const c2sGoodput = u64(V, r + o.C2S_GOODPUT), s2cGoodput = u64(V, r + o.S2C_GOODPUT);
+    const c2sFlags = B[r + o.C2S_TCP_FLAGS], s2cFlags = B[r + o.S2C_TCP_FLAGS];
+    const c2sTos = B[r + o.C2S_TOS], s2cTos = B[r + o.S2C_TOS];
     const tcp = proto === 6;
-    const twhOk = tcp && bytes[o.TCP_HANDSHAKE] === this.#twhDone;
+    const twhOk = tcp && B[r + o.TCP_HANDSHAKE] === this.#twhDone;
     // ntopng's precedence (ntopng-notes §1 getFlowsStatus): established, connecting, reset, closed.
     const reset = tcp && ((c2sFlags | s2cFlags) & TCP_RST) !== 0;
     const closed = tcp && !reset && (c2sFlags & TCP_FIN) !== 0 && (s2cFlags & TCP_FIN) !== 0;
     const established = twhOk && !reset && !closed;
     const connecting = tcp && !established && !reset && !closed &&
       (c2sFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (s2cFlags === 0 || (s2cFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK));
-    const swap16 = (p: number) => ((p & 0xff) << 8) | (p >> 8);
     const ntopngKey = (swap16(cliPort) + swap16(srvPort) + vlan + proto +
-      ntopngAddressKey(bytes, o.CLI_ADDR, version) + ntopngAddressKey(bytes, o.SRV_ADDR, version)) >>> 0;
+      ntopngAddressKey(B, r + o.CLI_ADDR, version) + ntopngAddressKey(B, r + o.SRV_ADDR, version)) >>> 0;
     const flow = {
-      'cli.ip': fmt(bytes, o.CLI_ADDR),
+      'cli.ip': fmt(B, r + o.CLI_ADDR),
       'cli.port': cliPort,
-      'srv.ip': fmt(bytes, o.SRV_ADDR),
+      'srv.ip': fmt(B, r + o.SRV_ADDR),
       'srv.port': srvPort,
       vlan,
       ip_version: version,
@@ -162,18 +205,18 @@ export class FlowReader {
       tcp_reset: reset,
       tcp_closed: closed,
       'tcp.twh_ok': twhOk,
-      tunnel: TUNNEL_NAMES[bytes[o.TUNNEL]] ?? '',
+      tunnel: TUNNEL_NAMES[B[r + o.TUNNEL]] ?? '',
       'ntopng.key': ntopngKey,
       // ntopng's hash_entry_id: interface id (0) in the top byte, a 24-bit serial below.
-      hash_entry_id: view.getUint32(o.SERIAL, true) & 0xffffff,
+      hash_entry_id: V.getUint32(r + o.SERIAL, true) & 0xffffff,
     } as FlowInfo;
     if (proto === 1 || proto === 58) {
       // ntopng's getICMP: the server's last message once the flow is bidirectional, else the client's.
       const at = c2sPackets > 0 && s2cPackets > 0 ? o.S2C_ICMP_TYPE : o.C2S_ICMP_TYPE;
-      flow['icmp.type'] = bytes[at];
-      flow['icmp.code'] = bytes[at + 1];
+      flow['icmp.type'] = B[r + at];
+      flow['icmp.code'] = B[r + at + 1];
     }
-    readL7(this.#core.memory.buffer, rec, this.#l7, flow as unknown as Record<string, unknown>, proto);
+    readL7(this.#mem, rec, this.#l7, flow as unknown as Record<string, unknown>, proto);
     return flow;
   }
 

@@ -4,6 +4,7 @@
 import {
   breedName, categoryName, protocolBreed, protocolIsEncrypted, protocolPairName, riskName, riskScore,
 } from './ndpi/tables.ts';
+import type { MemoryViews } from './flow.ts';
 
 /** nDPI's printed confidence names, by the core's CONF_* values (core-as/flow/record.ts). */
 const CONFIDENCE_NAMES = ['Unknown', 'Match by port', 'Match by IP', 'DPI'];
@@ -55,14 +56,38 @@ export interface L7Layout {
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-export function readL7(memory: ArrayBuffer, rec: number, layout: L7Layout, flow: Record<string, unknown>, l4Proto: number): void {
+/**
+ * The text of bytes[start, end): UTF-8, with a fast path for the common short ASCII string
+ * (TextDecoder costs more than the copy for a host name).
+ */
+export function decodeText(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 64) {
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (bytes[i] > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  }
+  return decoder.decode(bytes.subarray(start, end));
+}
+
+/** A META_NUM_* field of a metadata block. */
+function metaNumber(view: DataView, block: number, layout: L7Layout, name: string): number {
+  return view.getUint32(block + layout.numbersAt + layout.numbers[name] * 4, true);
+}
+
+export function readL7(mem: MemoryViews, rec: number, layout: L7Layout, flow: Record<string, unknown>, l4Proto: number): void {
   const { off } = layout;
-  const view = new DataView(memory, rec, 256);
-  const master = view.getUint16(off.MASTER_PROTO, true);
-  const app = view.getUint16(off.APP_PROTO, true);
+  const view = mem.view;
+  const master = view.getUint16(rec + off.MASTER_PROTO, true);
+  const app = view.getUint16(rec + off.APP_PROTO, true);
   // nDPI's convention: a single protocol is the app, with master 0 ("[proto: 5/DNS]").
-  const [masterId, appId] = app === 0 ? [0, master] : [master, app];
-  const category = view.getUint16(off.CATEGORY, true);
+  const masterId = app === 0 ? 0 : master;
+  const appId = app === 0 ? master : app;
+  const category = view.getUint16(rec + off.CATEGORY, true);
   const main = masterId !== 0 ? masterId : appId;
   flow['proto.ndpi'] = protocolPairName(masterId, appId);
   flow['proto.master_ndpi_id'] = masterId;
@@ -71,55 +96,62 @@ export function readL7(memory: ArrayBuffer, rec: number, layout: L7Layout, flow:
   flow['proto.ndpi_cat_id'] = category;
   flow['proto.ndpi_breed'] = breedName(protocolBreed(appId));
   flow['proto.is_encrypted'] = protocolIsEncrypted(main);
-  flow['proto.ndpi_confidence'] = CONFIDENCE_NAMES[view.getUint8(off.CONFIDENCE)] ?? 'Unknown';
-  flow['proto.ip_ndpi_id'] = view.getUint16(off.IP_PROTO, true);
-  const riskLow = view.getUint32(off.RISKS, true);
-  const riskHigh = view.getUint32(off.RISKS + 4, true);
+  flow['proto.ndpi_confidence'] = CONFIDENCE_NAMES[view.getUint8(rec + off.CONFIDENCE)] ?? 'Unknown';
+  flow['proto.ip_ndpi_id'] = view.getUint16(rec + off.IP_PROTO, true);
+  const riskLow = view.getUint32(rec + off.RISKS, true);
+  const riskHigh = view.getUint32(rec + off.RISKS + 4, true);
   const risks: number[] = [];
-  for (let id = 0; id < 64; id++) if ((id < 32 ? riskLow >>> id : riskHigh >>> (id - 32)) & 1) risks.push(id);
+  const names: string[] = [];
+  let score = 0;
+  if ((riskLow | riskHigh) !== 0) {
+    for (let id = 0; id < 64; id++) {
+      if (((id < 32 ? riskLow >>> id : riskHigh >>> (id - 32)) & 1) === 0) continue;
+      risks.push(id);
+      names.push(riskName(id));
+      score += riskScore(id);
+    }
+  }
   flow.flow_risk = risks;
-  flow.flow_risk_names = risks.map(riskName);
-  flow.flow_risk_score = risks.reduce((sum, id) => sum + riskScore(id), 0);
+  flow.flow_risk_names = names;
+  flow.flow_risk_score = score;
 
-  const block = view.getUint32(off.META_BLOCK, true);
+  const block = view.getUint32(rec + off.META_BLOCK, true);
   if (block === 0) return;
-  const blockView = new DataView(memory, block);
-  const bytes = new Uint8Array(memory);
+  const bytes = mem.bytes;
   for (const [name, id] of layout.strings) {
-    const slot = layout.stringsAt + id * 4;
-    const length = blockView.getUint16(slot + 2, true);
+    const slot = block + layout.stringsAt + id * 4;
+    const length = view.getUint16(slot + 2, true);
     if (length === 0) continue;
-    const start = block + blockView.getUint16(slot, true);
+    const start = block + view.getUint16(slot, true);
     const key = STRING_KEYS[name] ?? `meta.${name.toLowerCase()}`;
-    flow[key] = decoder.decode(bytes.subarray(start, start + length));
+    flow[key] = decodeText(bytes, start, start + length);
   }
   if (flow.host_server_name !== undefined && flow['protos.tls.ja3.client_hash'] !== undefined) {
     // TLS, QUIC, DTLS: the SNI under ntopng's protos.tls key as well.
     flow['protos.tls.client_requested_server_name'] = flow.host_server_name;
   }
-  const number = (name: string) => blockView.getUint32(layout.numbersAt + layout.numbers[name] * 4, true);
   if (flow.host_server_name !== undefined && (master === 5 || master === 8 || master === 154)) {
     // DNS, mDNS, LLMNR: ntopng's protos.dns.* view of the same facts.
     flow['protos.dns.last_query'] = flow.host_server_name;
-    flow['protos.dns.last_query_type'] = number('DNS_QUERY_TYPE');
-    const rcode = number('DNS_RCODE');
+    flow['protos.dns.last_query_type'] = metaNumber(view, block, layout, 'DNS_QUERY_TYPE');
+    const rcode = metaNumber(view, block, layout, 'DNS_RCODE');
     if (rcode !== 0) flow['protos.dns.last_return_code'] = rcode - 1;
-    if (number('DNS_INVALID_CHARS') !== 0) flow['protos.dns.invalid_chars_in_query'] = true;
+    if (metaNumber(view, block, layout, 'DNS_INVALID_CHARS') !== 0) flow['protos.dns.invalid_chars_in_query'] = true;
     if (flow.info !== undefined) flow['protos.dns.last_answer'] = flow.info;
   }
-  const status = number('HTTP_STATUS');
+  const status = metaNumber(view, block, layout, 'HTTP_STATUS');
   if (status !== 0) flow['protos.http.last_return_code'] = status;
-  const tlsVersion = number('TLS_VERSION');
+  const tlsVersion = metaNumber(view, block, layout, 'TLS_VERSION');
   if (tlsVersion !== 0) flow['protos.tls_version'] = tlsVersion;
-  const cipher = number('TLS_CIPHER');
+  const cipher = metaNumber(view, block, layout, 'TLS_CIPHER');
   if (cipher !== 0) flow['protos.tls.cipher'] = cipher;
-  const quicVersion = number('QUIC_VERSION');
+  const quicVersion = metaNumber(view, block, layout, 'QUIC_VERSION');
   if (quicVersion !== 0) flow['protos.quic.version'] = quicVersion >>> 0;
-  const notBefore = number('CERT_NOT_BEFORE');
+  const notBefore = metaNumber(view, block, layout, 'CERT_NOT_BEFORE');
   if (notBefore !== 0) flow['protos.tls.notBefore'] = notBefore;
-  const notAfter = number('CERT_NOT_AFTER');
+  const notAfter = metaNumber(view, block, layout, 'CERT_NOT_AFTER');
   if (notAfter !== 0) flow['protos.tls.notAfter'] = notAfter;
-  const streamContent = number('STREAM_CONTENT');
+  const streamContent = metaNumber(view, block, layout, 'STREAM_CONTENT');
   if (streamContent !== 0 && RTP_STREAM_TYPES[streamContent] !== undefined) flow.rtp_stream_type = RTP_STREAM_TYPES[streamContent];
   void l4Proto;
 }
