@@ -45,6 +45,7 @@ import { dissectRaknet } from "./raknet";
 import { dissectJabber } from "./jabber";
 import { dissectOnePayload } from "./one_payload";
 import { dissectVoipGroup } from "./group_voip";
+import { dissectIotGroup } from "./group_iot";
 
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
@@ -92,6 +93,7 @@ export const DISSECTOR_JABBER: u32 = 42;
 export const DISSECTOR_RAKNET: u32 = 43;
 // 52..62: groups of long-tail protocols (group.ts), one registry id per theme.
 export const DISSECTOR_GROUP_VOIP: u32 = 52;
+export const DISSECTOR_GROUP_IOT: u32 = 53;
 /** One past the highest id. */
 export const DISSECTOR_COUNT: u32 = 63;
 
@@ -143,6 +145,7 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_JABBER: return dissectJabber(rec, fromClient, id);
     case DISSECTOR_RAKNET: return dissectRaknet(rec, fromClient, id);
     case DISSECTOR_GROUP_VOIP: return dissectVoipGroup(rec, fromClient, id);
+    case DISSECTOR_GROUP_IOT: return dissectIotGroup(rec, fromClient, id);
   }
   return R_NO;
 }
@@ -192,6 +195,7 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_JABBER: return ON_TCP;
     case DISSECTOR_RAKNET: return ON_UDP;
     case DISSECTOR_GROUP_VOIP: return ON_TCP | ON_UDP;
+    case DISSECTOR_GROUP_IOT: return ON_TCP | ON_UDP;
   }
   return 0;
 }

@@ -31,6 +31,6 @@ test('one message only, another conference or transaction, one way only, bad ver
     [msg(3).subarray(0, 11), { reply: msg(4).subarray(0, 11) }],
   ]) {
     const f = await udpConversation(47706, 5070, turns);
-    assert.notEqual(f['proto.ndpi'], 'BFCP', JSON.stringify(turns));
+    assert.notEqual(proto(f), 'BFCP [DPI]', JSON.stringify(turns));
   }
 });

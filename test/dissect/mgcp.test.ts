@@ -38,6 +38,6 @@ test('responses alone, unknown verbs, missing fields: not MGCP', async () => {
     'RQNT',
   ]) {
     const f = await udpConversation(40000, 2427, [ascii(text)]);
-    assert.notEqual(f['proto.ndpi'], 'MGCP', text);
+    assert.notEqual(proto(f), 'MGCP [DPI]', text);
   }
 });

@@ -40,6 +40,6 @@ test('answer with another identifier, non-zero type, wrong lengths: not Mumble',
     [ping()],
   ]) {
     const f = await udpConversation(50085, 40000, turns);
-    assert.notEqual(f['proto.ndpi'], 'Mumble', JSON.stringify(turns));
+    assert.notEqual(proto(f), 'Mumble [DPI]', JSON.stringify(turns));
   }
 });

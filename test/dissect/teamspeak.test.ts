@@ -15,6 +15,6 @@ test('init1 packet: TeamSpeak', async () => {
 test('other packet type, other MAC, truncated header: not TeamSpeak', async () => {
   for (const bad of [init1(0x82), cat(ascii('TS3INIT2'), init1().subarray(8)), init1().subarray(0, 12)]) {
     const f = await udpConversation(53187, 9987, [bad]);
-    assert.notEqual(f['proto.ndpi'], 'TeamSpeak', Buffer.from(bad).toString('hex'));
+    assert.notEqual(proto(f), 'TeamSpeak [DPI]', Buffer.from(bad).toString('hex'));
   }
 });
