@@ -94,7 +94,9 @@ function payloadsNeeded(p: usize, len: usize): i32 {
     // RTP packet can pass the frame walk (false_positives capture, where nDPI says RTP): only
     // frame sets with the "needs B and AS" bit (0x04), RakNet's usual 0x84 and 0x8C, decide at
     // once; the others wait like the offline messages, which lets the RTP dissector decide first.
-    return (msg & FRAME_SET_NEEDS_B_AND_AS) != 0 ? RAKNET_NOW : 3;
+    // A single datagram whose first frame is reliable (e.g. 0x60, reliable ordered) stays
+    // Unknown for nDPI (raknet capture): those wait too.
+    return (msg & FRAME_SET_NEEDS_B_AND_AS) != 0 && (load<u8>(p + 4) >> 5) == 0 ? RAKNET_NOW : 3;
   }
   switch (msg) {
     case ID_CONNECTED_PING: return len == 8 ? 6 : NOT_RAKNET;

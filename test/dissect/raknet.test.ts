@@ -34,6 +34,11 @@ test('a 0x84 frame set whose frames fill the datagram: RakNet at once; one byte 
   assert.notEqual(proto(await udpConversation(32952, 60022, [frameSet(0x84, 40, 1)])), 'RakNet [DPI]');
 });
 
+test('a lone 0x84 frame set whose first frame is reliable (0x60) waits: one datagram is not RakNet', async () => {
+  const reliable = cat([0x84, 1, 0, 0], [0x60], be16(20 * 8), [0, 0, 0], [0, 0, 0, 0], zeros(20));
+  assert.notEqual(proto(await udpConversation(60690, 60028, [reliable])), 'RakNet [DPI]');
+});
+
 test('ACK with one single-number record: RakNet; a record count that does not match is not', async () => {
   assert.equal(proto(await udpConversation(44506, 60031, [cat([0xc0], be16(1), [0x01], [5, 0, 0])])), 'RakNet [DPI]');
   assert.notEqual(proto(await udpConversation(44507, 60031, [cat([0xc0], be16(2), [0x01], [5, 0, 0])])), 'RakNet [DPI]');
