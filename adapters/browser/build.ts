@@ -1,7 +1,10 @@
-// Bundles the page: build/browser/{index.html, main.js, worker.js, flowscope.wasm}.
+// Bundles the page: build/browser/{index.html, main.js, worker.js, flowscope.wasm, glue.wasm}.
+// glue.wasm is wasmoon's Lua VM (for the checks), copied from node_modules so that the page serves
+// it itself: wasmoon would otherwise fetch it from a CDN.
 //   npx tsx adapters/browser/build.ts [OUTDIR]      (npm run build:browser)
 // The core must have been built first (npm run build:wasm).
 import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -10,6 +13,7 @@ const HERE = new URL('./', import.meta.url);
 const REPO = new URL('../../', import.meta.url);
 export const DEFAULT_OUTDIR = fileURLToPath(new URL('build/browser/', REPO));
 const WASM = fileURLToPath(new URL('build/flowscope.wasm', REPO));
+const LUA_WASM = createRequire(import.meta.url).resolve('wasmoon/dist/glue.wasm');
 
 /** Builds the page into `outdir` (emptied first) and returns it. */
 export async function buildBrowser(outdir: string = DEFAULT_OUTDIR): Promise<string> {
@@ -35,6 +39,7 @@ export async function buildBrowser(outdir: string = DEFAULT_OUTDIR): Promise<str
   } catch (error) {
     throw new Error(`cannot copy the flowscope core ${WASM} (${(error as NodeJS.ErrnoException).code}); run \`npm run build:wasm\` first`);
   }
+  await copyFile(LUA_WASM, join(outdir, 'glue.wasm'));
   return outdir;
 }
 

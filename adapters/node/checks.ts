@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { CheckRunner, formatCheckError, type CheckRunnerOptions, type CheckScript } from '../../runtime/checks/runner.ts';
 import { KVStore } from '../../runtime/store/kv.ts';
+import { checksReport } from '../../runtime/checks/report.ts';
 import { FileBackend } from './store-file.ts';
 
 /** Path of wasmoon's glue.wasm as installed. */
@@ -132,20 +133,6 @@ export class CheckSession {
 
   /** The stats per script and the alert counts, as printed on stderr. */
   report(): string {
-    const lines: string[] = [];
-    for (const s of this.runner.stats()) {
-      if (s.mode === 'disabled') {
-        lines.push(`checks: ${s.script} disabled (${s.loadError?.split('\n')[0]})`);
-        continue;
-      }
-      const perRun = s.runs > 0 ? ` (${((s.timeMs * 1000) / s.runs).toFixed(1)} µs/run)` : '';
-      lines.push(`checks: ${s.script} [${s.hooks.join(',') || 'no hook'}] ${s.mode}: ${s.runs} runs, ${s.errors} errors (${s.aborts} stopped by limits), ${s.alerts} alerts, ${s.timeMs.toFixed(1)} ms${perRun}`);
-    }
-    const errors = this.runner.errorCount;
-    if (errors > this.#printedErrors) lines.push(`checks: ${errors - this.#printedErrors} more errors not printed`);
-    const summary = this.runner.alerts.summary();
-    const bySeverity = Object.entries(summary.bySeverity).map(([k, v]) => `${k} ${v}`).join(', ');
-    lines.push(`alerts: ${summary.total}${bySeverity ? ` (${bySeverity})` : ''}`);
-    return `${lines.join('\n')}\n`;
+    return checksReport(this.runner, this.#printedErrors);
   }
 }
