@@ -146,11 +146,12 @@ export interface RiskAlertType {
   serverScore: number;
 }
 
-const riskAlertCache = new Map<number, RiskAlertType | null>();
+/** By risk id (nDPI's are below 64); undefined until first asked. */
+const riskAlertCache: Array<RiskAlertType | null | undefined> = [];
 
 /** The alert an nDPI risk raises in ntopng, or null when ntopng leaves it unhandled. */
 export function riskAlertType(riskId: number): RiskAlertType | null {
-  let cached = riskAlertCache.get(riskId);
+  let cached = riskAlertCache[riskId];
   if (cached !== undefined) return cached;
   const risk = riskInfo(riskId);
   cached = null;
@@ -164,7 +165,7 @@ export function riskAlertType(riskId: number): RiskAlertType | null {
       };
     }
   }
-  riskAlertCache.set(riskId, cached);
+  if (Number.isInteger(riskId) && riskId >= 0 && riskId < 1024) riskAlertCache[riskId] = cached;
   return cached;
 }
 
@@ -338,12 +339,13 @@ export class AlertStore {
   #grow(): void {
     const capacity = Math.min(this.maxAlerts, Math.max(FIRST_CAPACITY, this.#capacity * 2));
     const num = new Float64Array(capacity * NUM_STRIDE);
-    const str = new Array<string | undefined>(capacity * STR_STRIDE);
-    for (let i = 0; i < this.#count; i++) {
-      const from = (this.#head + i) % this.#capacity;
-      num.set(this.#num.subarray(from * NUM_STRIDE, (from + 1) * NUM_STRIDE), i * NUM_STRIDE);
-      for (let k = 0; k < STR_STRIDE; k++) str[i * STR_STRIDE + k] = this.#str[from * STR_STRIDE + k];
-    }
+    // The oldest alert first: the part from head to the end of the columns, then the wrapped part.
+    const firstRows = Math.min(this.#count, this.#capacity - this.#head);
+    num.set(this.#num.subarray(this.#head * NUM_STRIDE, (this.#head + firstRows) * NUM_STRIDE), 0);
+    num.set(this.#num.subarray(0, (this.#count - firstRows) * NUM_STRIDE), firstRows * NUM_STRIDE);
+    const str = this.#str.slice(this.#head * STR_STRIDE, (this.#head + firstRows) * STR_STRIDE)
+      .concat(this.#str.slice(0, (this.#count - firstRows) * STR_STRIDE));
+    str.length = capacity * STR_STRIDE;
     this.#num = num;
     this.#str = str;
     this.#capacity = capacity;

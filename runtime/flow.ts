@@ -2,7 +2,7 @@
 // globals the core exports (core-as/flow/record.ts), the counters from STAT_/SKIP_/CAPERR_.
 import type { EngineStats, FlowEvent, FlowInfo } from './types.ts';
 import { formatIpv4, formatIpv6, ntopngAddressKey } from './ip.ts';
-import { readL7, type L7Layout } from './flow_l7.ts';
+import { readL7, readL7Base, riskIds, type L7Layout } from './flow_l7.ts';
 
 type Global = WebAssembly.Global;
 
@@ -144,6 +144,13 @@ export class FlowReader {
     return new DataView(this.#core.memory.buffer, this.#core.flowRecord(id) + this.#off.SERIAL, 4).getUint32(0, true);
   }
 
+  /** What an event reads of its record copy: the flow object, or only its time and risks. */
+  readonly #recordReader: RecordReader = {
+    flow: (record) => this.#readAt(record),
+    lastSeenUs: (record) => u64(this.#mem.view, record + this.#off.LAST_SEEN),
+    risks: (record) => riskIds(this.#mem.view, record + this.#l7.off.RISKS),
+  };
+
   #readAt(rec: number): FlowInfo {
     const o = this.#off;
     // Views of the whole memory, at absolute offsets: no view made per flow.
@@ -171,6 +178,7 @@ export class FlowReader {
       (c2sFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (s2cFlags === 0 || (s2cFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK));
     const ntopngKey = (swap16(cliPort) + swap16(srvPort) + vlan + proto +
       ntopngAddressKey(B, r + o.CLI_ADDR, version) + ntopngAddressKey(B, r + o.SRV_ADDR, version)) >>> 0;
+    const l7 = readL7Base(this.#mem, rec, this.#l7);
     const flow = {
       'cli.ip': fmt(B, r + o.CLI_ADDR),
       'cli.port': cliPort,
@@ -209,6 +217,18 @@ export class FlowReader {
       'ntopng.key': ntopngKey,
       // ntopng's hash_entry_id: interface id (0) in the top byte, a 24-bit serial below.
       hash_entry_id: V.getUint32(r + o.SERIAL, true) & 0xffffff,
+      'proto.ndpi': l7['proto.ndpi'],
+      'proto.master_ndpi_id': l7['proto.master_ndpi_id'],
+      'proto.ndpi_id': l7['proto.ndpi_id'],
+      'proto.ndpi_cat': l7['proto.ndpi_cat'],
+      'proto.ndpi_cat_id': l7['proto.ndpi_cat_id'],
+      'proto.ndpi_breed': l7['proto.ndpi_breed'],
+      'proto.is_encrypted': l7['proto.is_encrypted'],
+      'proto.ndpi_confidence': l7['proto.ndpi_confidence'],
+      'proto.ip_ndpi_id': l7['proto.ip_ndpi_id'],
+      flow_risk: l7.flow_risk,
+      flow_risk_names: l7.flow_risk_names,
+      flow_risk_score: l7.flow_risk_score,
     } as FlowInfo;
     if (proto === 1 || proto === 58) {
       // ntopng's getICMP: the server's last message once the flow is bidirectional, else the client's.
@@ -231,7 +251,7 @@ export class FlowReader {
     const base = core.eventsPtr();
     const memory = core.memory.buffer;
     const view = new DataView(memory, base, count * this.#eventSize);
-    const read = (record: number) => this.#readAt(record);
+    const read = this.#recordReader;
     for (let i = 0; i < count; i++) {
       const at = i * this.#eventSize;
       const code = view.getUint32(at, true);
@@ -277,24 +297,38 @@ export class FlowReader {
 }
 
 /** A drained event whose flow object is built when first asked for. */
+interface RecordReader {
+  flow(record: number): FlowInfo;
+  lastSeenUs(record: number): number;
+  risks(record: number): number[];
+}
+
 class RingEvent implements FlowEvent {
   #flow: FlowInfo | undefined;
   readonly #record: number;
-  readonly #read: (record: number) => FlowInfo;
+  readonly #read: RecordReader;
 
   constructor(
     readonly kind: FlowEvent['kind'],
     readonly flowId: number,
     readonly serial: number,
     record: number,
-    read: (record: number) => FlowInfo,
+    read: RecordReader,
   ) {
     this.#record = record;
     this.#read = read;
   }
 
   get flow(): FlowInfo {
-    this.#flow ??= this.#read(this.#record);
+    this.#flow ??= this.#read.flow(this.#record);
     return this.#flow;
+  }
+
+  get lastSeenUs(): number {
+    return this.#flow !== undefined ? this.#flow['seen.last_us'] : this.#read.lastSeenUs(this.#record);
+  }
+
+  risks(): number[] {
+    return this.#flow !== undefined ? this.#flow.flow_risk ?? [] : this.#read.risks(this.#record);
   }
 }

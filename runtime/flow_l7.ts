@@ -74,12 +74,41 @@ export function decodeText(bytes: Uint8Array, start: number, end: number): strin
   return decoder.decode(bytes.subarray(start, end));
 }
 
+/** The nDPI risk ids set in the 64-bit risk mask at `at`, in id order. */
+export function riskIds(view: DataView, at: number): number[] {
+  const low = view.getUint32(at, true), high = view.getUint32(at + 4, true);
+  const ids: number[] = [];
+  if ((low | high) === 0) return ids;
+  for (let id = 0; id < 64; id++) if (((id < 32 ? low >>> id : high >>> (id - 32)) & 1) !== 0) ids.push(id);
+  return ids;
+}
+
 /** A META_NUM_* field of a metadata block. */
 function metaNumber(view: DataView, block: number, layout: L7Layout, name: string): number {
   return view.getUint32(block + layout.numbersAt + layout.numbers[name] * 4, true);
 }
 
-export function readL7(mem: MemoryViews, rec: number, layout: L7Layout, flow: Record<string, unknown>, l4Proto: number): void {
+/** The fixed L7 keys of a flow object (readL7Base), in their order. */
+export interface L7Base {
+  'proto.ndpi': string;
+  'proto.master_ndpi_id': number;
+  'proto.ndpi_id': number;
+  'proto.ndpi_cat': string;
+  'proto.ndpi_cat_id': number;
+  'proto.ndpi_breed': string;
+  'proto.is_encrypted': boolean;
+  'proto.ndpi_confidence': string;
+  'proto.ip_ndpi_id': number;
+  flow_risk: number[];
+  flow_risk_names: string[];
+  flow_risk_score: number;
+}
+
+/**
+ * Protocol pair, category, breed, confidence and risks of the record at `rec`. The caller puts
+ * them in the flow object's literal: one shape for every flow, built at once.
+ */
+export function readL7Base(mem: MemoryViews, rec: number, layout: L7Layout): L7Base {
   const { off } = layout;
   const view = mem.view;
   const master = view.getUint16(rec + off.MASTER_PROTO, true);
@@ -89,32 +118,34 @@ export function readL7(mem: MemoryViews, rec: number, layout: L7Layout, flow: Re
   const appId = app === 0 ? master : app;
   const category = view.getUint16(rec + off.CATEGORY, true);
   const main = masterId !== 0 ? masterId : appId;
-  flow['proto.ndpi'] = protocolPairName(masterId, appId);
-  flow['proto.master_ndpi_id'] = masterId;
-  flow['proto.ndpi_id'] = appId;
-  flow['proto.ndpi_cat'] = categoryName(category);
-  flow['proto.ndpi_cat_id'] = category;
-  flow['proto.ndpi_breed'] = breedName(protocolBreed(appId));
-  flow['proto.is_encrypted'] = protocolIsEncrypted(main);
-  flow['proto.ndpi_confidence'] = CONFIDENCE_NAMES[view.getUint8(rec + off.CONFIDENCE)] ?? 'Unknown';
-  flow['proto.ip_ndpi_id'] = view.getUint16(rec + off.IP_PROTO, true);
-  const riskLow = view.getUint32(rec + off.RISKS, true);
-  const riskHigh = view.getUint32(rec + off.RISKS + 4, true);
-  const risks: number[] = [];
+  const risks = riskIds(view, rec + off.RISKS);
   const names: string[] = [];
   let score = 0;
-  if ((riskLow | riskHigh) !== 0) {
-    for (let id = 0; id < 64; id++) {
-      if (((id < 32 ? riskLow >>> id : riskHigh >>> (id - 32)) & 1) === 0) continue;
-      risks.push(id);
-      names.push(riskName(id));
-      score += riskScore(id);
-    }
+  for (const id of risks) {
+    names.push(riskName(id));
+    score += riskScore(id);
   }
-  flow.flow_risk = risks;
-  flow.flow_risk_names = names;
-  flow.flow_risk_score = score;
+  return {
+    'proto.ndpi': protocolPairName(masterId, appId),
+    'proto.master_ndpi_id': masterId,
+    'proto.ndpi_id': appId,
+    'proto.ndpi_cat': categoryName(category),
+    'proto.ndpi_cat_id': category,
+    'proto.ndpi_breed': breedName(protocolBreed(appId)),
+    'proto.is_encrypted': protocolIsEncrypted(main),
+    'proto.ndpi_confidence': CONFIDENCE_NAMES[view.getUint8(rec + off.CONFIDENCE)] ?? 'Unknown',
+    'proto.ip_ndpi_id': view.getUint16(rec + off.IP_PROTO, true),
+    flow_risk: risks,
+    flow_risk_names: names,
+    flow_risk_score: score,
+  };
+}
 
+/** The dissected metadata of the record at `rec` (its metadata block), added to `flow`. */
+export function readL7(mem: MemoryViews, rec: number, layout: L7Layout, flow: Record<string, unknown>, l4Proto: number): void {
+  const { off } = layout;
+  const view = mem.view;
+  const master = view.getUint16(rec + off.MASTER_PROTO, true);
   const block = view.getUint32(rec + off.META_BLOCK, true);
   if (block === 0) return;
   const bytes = mem.bytes;

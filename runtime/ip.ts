@@ -1,8 +1,32 @@
 // Address formatting and ntopng's address keys.
 
-/** Dotted quad from 4 bytes. */
+/** Text of the addresses seen lately, by address: one string per address, flat. */
+const IPV4_TEXT = new Map<number, string>();
+const IPV4_TEXT_LIMIT = 65536;
+const quadCodes: number[] = [];
+
+/**
+ * Dotted quad from 4 bytes. The same address gives the same string object, built flat (not as
+ * a concatenation): it is a map key downstream (host scores, local-network cache), and a flat,
+ * shared string is hashed once instead of flattened and hashed at every lookup.
+ */
 export function formatIpv4(bytes: Uint8Array, offset: number): string {
-  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+  const address = ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+  let text = IPV4_TEXT.get(address);
+  if (text === undefined) {
+    quadCodes.length = 0;
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) quadCodes.push(46); // '.'
+      const octet = bytes[offset + i];
+      if (octet >= 100) quadCodes.push(48 + Math.floor(octet / 100));
+      if (octet >= 10) quadCodes.push(48 + (Math.floor(octet / 10) % 10));
+      quadCodes.push(48 + (octet % 10));
+    }
+    text = String.fromCharCode.apply(null, quadCodes);
+    if (IPV4_TEXT.size >= IPV4_TEXT_LIMIT) IPV4_TEXT.clear();
+    IPV4_TEXT.set(address, text);
+  }
+  return text;
 }
 
 /** RFC 5952 text: lower case, leading zeros dropped, the longest run (≥ 2) of zero groups as "::". */

@@ -149,4 +149,10 @@ export interface FlowEvent {
    * read it inside the event handler (the core reuses the event ring at the next feed).
    */
   readonly flow: FlowInfo;
+  /**
+   * The flow's last packet time (µs) and nDPI risk ids at the event, read without building
+   * `flow` (engine events have them; a listener that needs no more skips the flow object).
+   */
+  readonly lastSeenUs?: number;
+  risks?(): number[];
 }

@@ -340,6 +340,13 @@ export class CheckRunner {
    */
   handleEvent(event: FlowEvent): void {
     if (event.kind === 'flow_created') return;
+    if (!this.#needsFlow(event)) {
+      // Nothing to run or raise: the flow object is not built (engine events build it lazily).
+      const last = event.lastSeenUs;
+      if (last !== undefined && last > this.#clockUs) this.#clockUs = last;
+      if (event.kind === 'flow_ended') this.#states.delete(event.serial);
+      return;
+    }
     const flow = event.flow;
     if (flow['seen.last_us'] > this.#clockUs) this.#clockUs = flow['seen.last_us'];
     const ref = this.#ref;
@@ -361,6 +368,24 @@ export class CheckRunner {
     if (this.#riskAlerts && flow.flow_risk !== undefined && flow.flow_risk.length > 0) this.#raiseRiskAlerts(flow, 'flow_end');
     this.#runHook(HOOK_END, flow);
     if (ref.state !== null) this.#states.delete(event.serial);
+  }
+
+  /**
+   * Whether handling the event needs its flow object: a script runs on its hook, a periodic call
+   * may be due, or an nDPI risk not alerted yet raises an alert. Events that cannot tell their
+   * risks without the flow object always need it.
+   */
+  #needsFlow(event: FlowEvent): boolean {
+    if (event.risks === undefined || event.lastSeenUs === undefined) return true;
+    const detected = event.kind === 'flow_detected';
+    if (this.#byHook[detected ? HOOK_PROTOCOL_DETECTED : HOOK_END].length > 0 || this.#byHook[HOOK_PERIODIC].length > 0) return true;
+    if (!this.#riskAlerts) return false;
+    const state = this.#states.get(event.serial);
+    for (const riskId of event.risks()) {
+      const type = riskAlertType(riskId);
+      if (type !== null && (state === undefined || !state.alertScores.has(type.alertId))) return true;
+    }
+    return false;
   }
 
   /** The current flow's state, created on first need. */
