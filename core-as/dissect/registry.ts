@@ -46,6 +46,8 @@ import { dissectJabber } from "./jabber";
 import { dissectOnePayload } from "./one_payload";
 import { dissectVoipGroup } from "./group_voip";
 import { dissectIotGroup } from "./group_iot";
+import { dissectRpcGroup } from "./group_rpc";
+import { dissectTextGroup } from "./group_text";
 
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
@@ -94,6 +96,8 @@ export const DISSECTOR_RAKNET: u32 = 43;
 // 52..62: groups of long-tail protocols (group.ts), one registry id per theme.
 export const DISSECTOR_GROUP_VOIP: u32 = 52;
 export const DISSECTOR_GROUP_IOT: u32 = 53;
+export const DISSECTOR_GROUP_RPC: u32 = 54;
+export const DISSECTOR_GROUP_TEXT: u32 = 55;
 /** One past the highest id. */
 export const DISSECTOR_COUNT: u32 = 63;
 
@@ -146,6 +150,8 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_RAKNET: return dissectRaknet(rec, fromClient, id);
     case DISSECTOR_GROUP_VOIP: return dissectVoipGroup(rec, fromClient, id);
     case DISSECTOR_GROUP_IOT: return dissectIotGroup(rec, fromClient, id);
+    case DISSECTOR_GROUP_RPC: return dissectRpcGroup(rec, fromClient, id);
+    case DISSECTOR_GROUP_TEXT: return dissectTextGroup(rec, fromClient, id);
   }
   return R_NO;
 }
@@ -196,6 +202,8 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_RAKNET: return ON_UDP;
     case DISSECTOR_GROUP_VOIP: return ON_TCP | ON_UDP;
     case DISSECTOR_GROUP_IOT: return ON_TCP | ON_UDP;
+    case DISSECTOR_GROUP_RPC: return ON_TCP | ON_UDP;
+    case DISSECTOR_GROUP_TEXT: return ON_TCP;
   }
   return 0;
 }
