@@ -48,6 +48,8 @@ import { dissectVoipGroup } from "./group_voip";
 import { dissectIotGroup } from "./group_iot";
 import { dissectRpcGroup } from "./group_rpc";
 import { dissectTextGroup } from "./group_text";
+import { dissectVpnGroup } from "./group_vpn";
+import { dissectP2pGroup } from "./group_p2p";
 
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
@@ -98,6 +100,8 @@ export const DISSECTOR_GROUP_VOIP: u32 = 52;
 export const DISSECTOR_GROUP_IOT: u32 = 53;
 export const DISSECTOR_GROUP_RPC: u32 = 54;
 export const DISSECTOR_GROUP_TEXT: u32 = 55;
+export const DISSECTOR_GROUP_VPN: u32 = 56;
+export const DISSECTOR_GROUP_P2P: u32 = 57;
 /** One past the highest id. */
 export const DISSECTOR_COUNT: u32 = 63;
 
@@ -152,6 +156,8 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_GROUP_IOT: return dissectIotGroup(rec, fromClient, id);
     case DISSECTOR_GROUP_RPC: return dissectRpcGroup(rec, fromClient, id);
     case DISSECTOR_GROUP_TEXT: return dissectTextGroup(rec, fromClient, id);
+    case DISSECTOR_GROUP_VPN: return dissectVpnGroup(rec, fromClient, id);
+    case DISSECTOR_GROUP_P2P: return dissectP2pGroup(rec, fromClient, id);
   }
   return R_NO;
 }
@@ -204,6 +210,8 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_GROUP_IOT: return ON_TCP | ON_UDP;
     case DISSECTOR_GROUP_RPC: return ON_TCP | ON_UDP;
     case DISSECTOR_GROUP_TEXT: return ON_TCP;
+    case DISSECTOR_GROUP_VPN: return ON_TCP | ON_UDP;
+    case DISSECTOR_GROUP_P2P: return ON_TCP | ON_UDP;
   }
   return 0;
 }

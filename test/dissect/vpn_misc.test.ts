@@ -1,0 +1,61 @@
+// tinc (core-as/dissect/tinc.ts: ID lines "0 <name> 17[.minor]" both ways), SoftEther over UDP
+// (softether.ts: the NAT-T answer "IP=...,PORT=..." or a PACK) and TeamViewer (teamviewer.ts:
+// 0x17 0x24 / 0x11 0x30 command headers).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ascii, be32, cat, pattern } from '../core/bytes.ts';
+import { proto, tcpConversation, udpConversation } from './l7-flows.ts';
+
+test('tinc: the client ID answered by the server ID', async () => {
+  assert.equal(proto(await tcpConversation(59244, 655, [ascii('0 think 17\n'), { reply: ascii('0 iniz 17\n') }])), 'TINC [DPI]');
+  assert.equal(proto(await tcpConversation(59244, 655, [ascii('0 t 17.7\n'), { reply: ascii('0 i 17.7\n') }])), 'TINC [DPI]');
+});
+
+test('tinc: server line first, other version, no answer, odd name: not TINC', async () => {
+  for (const turns of [
+    [{ reply: ascii('0 iniz 17\n') }, ascii('0 think 17\n')],
+    [ascii('0 think 18\n'), { reply: ascii('0 iniz 18\n') }],
+    [ascii('0 think 17\n')],
+    [ascii('0 th-ink 17\n'), { reply: ascii('0 iniz 17\n') }],
+    [ascii('0 think 17.\n'), { reply: ascii('0 iniz 17\n') }],
+  ]) {
+    const f = await tcpConversation(59244, 655, turns);
+    assert.notEqual(proto(f), 'TINC [DPI]', JSON.stringify(turns));
+  }
+});
+
+const pack = (name: string, type = 2, count = 3) => cat(be32(count), be32(name.length + 1), ascii(name), be32(type), be32(1), be32(9), ascii('get_token'));
+
+test('SoftEther: NAT-T probe answered with the public address, or a PACK', async () => {
+  assert.equal(proto(await udpConversation(51381, 5004, [ascii('A'), { reply: ascii('IP=90.186.132.133,PORT=51381') }])), 'Softether [DPI]');
+  assert.equal(proto(await udpConversation(51381, 5004, [ascii('A'), { reply: ascii('IP=2001:db8::1,PORT=51381') }])), 'Softether [DPI]');
+  assert.equal(proto(await udpConversation(51381, 5004, [pack('opcode')])), 'Softether [DPI]');
+});
+
+test('SoftEther: other text, trailing bytes, bad PACK name or type: not Softether', async () => {
+  for (const turns of [
+    [ascii('A'), { reply: ascii('IP=1.2.3.4;PORT=1') }],
+    [ascii('A'), { reply: ascii('IP=1.2.3.4,PORT=51381\n') }],
+    [ascii('A'), { reply: ascii('IP=,PORT=1') }],
+    [pack('op code')],
+    [pack('opcode', 9)],
+    [pack('opcode', 2, 0)],
+  ]) {
+    const f = await udpConversation(51381, 5004, turns);
+    assert.notEqual(proto(f), 'Softether [DPI]', JSON.stringify(turns));
+  }
+});
+
+const tv = (magic: number[], n = 30) => cat(magic, pattern(n));
+
+test('TeamViewer: one packet on 5938, three headers elsewhere', async () => {
+  assert.equal(proto(await tcpConversation(35732, 5938, [tv([0x17, 0x24])])), 'TeamViewer [DPI]');
+  assert.equal(proto(await tcpConversation(32177, 8787, [tv([0x17, 0x24]), tv([0x17, 0x24]), pattern(40), { reply: tv([0x11, 0x30]) }])), 'TeamViewer [DPI]');
+});
+
+test('TeamViewer: two headers only off port, other first bytes: not TeamViewer', async () => {
+  for (const turns of [[tv([0x17, 0x24]), { reply: tv([0x11, 0x30]) }], [tv([0x17, 0x25]), tv([0x17, 0x24]), tv([0x17, 0x24]), tv([0x17, 0x24])]]) {
+    const f = await tcpConversation(32177, 8787, turns);
+    assert.notEqual(proto(f), 'TeamViewer [DPI]', JSON.stringify(turns));
+  }
+});
