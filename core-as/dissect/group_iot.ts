@@ -1,6 +1,7 @@
 // Industrial, automotive and IoT protocols of the long tail, offered as one dissector
 // (group.ts): SOME/IP, HART-IP, Ethernet Global Data, CNP/IP, RTPS, IEC 62056 (DLMS/COSEM),
-// S7comm, S7comm-plus and MMS (ISO transport on port 102), ATG and HL7.
+// S7comm, S7comm-plus and MMS (ISO transport on port 102), ATG, HL7 and PROFINET IO (over
+// connectionless DCE/RPC).
 //
 // No per-flow state: each member decides from one packet.
 import { R_MATCH } from "./result";
@@ -15,6 +16,7 @@ import { dissectS7commPlus } from "./s7comm_plus";
 import { dissectMms } from "./mms";
 import { dissectAtg } from "./atg";
 import { dissectHl7 } from "./hl7";
+import { dissectProfinetIo } from "./profinet_io";
 import { payloadPacketIndex } from "./group";
 
 /** The one-packet members look at the flow's first payload only, as nDPI's do. */
@@ -36,6 +38,8 @@ export function dissectIotGroup(rec: usize, fromClient: bool, groupId: u32): i32
     r = dissectAtg(rec, fromClient);
     if (r >= R_MATCH) return r;
     r = dissectHl7(rec, fromClient);
+    if (r >= R_MATCH) return r;
+    r = dissectProfinetIo(rec, fromClient);
     if (r >= R_MATCH) return r;
   }
   // Port 102: the connection setup comes first, the protocol shows in the data after it.
