@@ -9,7 +9,8 @@
 import { CheckRunner, type CheckScript } from '../runtime/checks/runner.ts';
 import { AlertStore } from '../runtime/alerts.ts';
 import type { Engine } from '../runtime/engine.ts';
-import type { FlowEvent, FlowInfo } from '../runtime/types.ts';
+import type { FlowEvent, FlowInfo, FlowSummary } from '../runtime/types.ts';
+import { summaryOf } from '../runtime/flow.ts';
 import { cpuClock, loadCheckScripts, luaWasmPath } from '../adapters/node/checks.ts';
 import { createReadStream } from 'node:fs';
 
@@ -35,11 +36,17 @@ export async function pipelineRunner(scripts: CheckScript[]): Promise<CheckRunne
   return CheckRunner.create({ luaWasm: luaWasmPath(), scripts, cpuClock, alerts: new AlertStore(100_000) });
 }
 
-/** The flow objects of the flow_detected events of a capture, as a runner would get them. */
-export async function detectedFlows(engine: Engine, file: string): Promise<FlowInfo[]> {
-  const detected: FlowInfo[] = [];
+/** A flow_detected event kept for later: its summary and flow object (the ring is reused). */
+export interface DetectedFlow {
+  summary: FlowSummary;
+  flow: FlowInfo;
+}
+
+/** The flow_detected events of a capture, as a runner gets them. */
+export async function detectedFlows(engine: Engine, file: string): Promise<DetectedFlow[]> {
+  const detected: DetectedFlow[] = [];
   engine.onEvent = (event: FlowEvent) => {
-    if (event.kind === 'flow_detected') detected.push(event.flow);
+    if (event.kind === 'flow_detected') detected.push({ summary: event.summary?.() ?? summaryOf(event.flow), flow: event.flow });
   };
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   for await (const chunk of stream) engine.feed(chunk as Buffer);
@@ -57,13 +64,18 @@ export interface ChecksPerSecond {
   flows: number;
 }
 
-/** Drives a fresh runner with the flows' protocol-detected (and end) events on CPU time. */
-export async function measureChecksPerSecond(scripts: CheckScript[], flows: FlowInfo[], minSeconds = 2): Promise<ChecksPerSecond> {
+/**
+ * Drives a fresh runner with the flows' protocol-detected (and end) events on CPU time. The
+ * events carry their summary as engine events do (read from the record there: that read is in
+ * the pipeline figure, not in this one).
+ */
+export async function measureChecksPerSecond(scripts: CheckScript[], flows: DetectedFlow[], minSeconds = 2): Promise<ChecksPerSecond> {
   if (flows.length === 0) throw new Error('the capture gave no flows to check');
   const runner = await CheckRunner.create({
     luaWasm: luaWasmPath(), scripts, cpuClock, riskAlerts: false, alerts: new AlertStore(100_000),
   });
-  const events = flows.map((flow, i) => ({ detected: { kind: 'flow_detected', flowId: i, serial: i, flow } as FlowEvent, ended: { kind: 'flow_ended', flowId: i, serial: i, flow } as FlowEvent }));
+  const event = (kind: FlowEvent['kind'], i: number, d: DetectedFlow): FlowEvent => ({ kind, flowId: i, serial: i, flow: d.flow, summary: () => d.summary });
+  const events = flows.map((d, i) => ({ detected: event('flow_detected', i, d), ended: event('flow_ended', i, d) }));
   const pass = () => {
     for (const e of events) {
       runner.handleEvent(e.detected);

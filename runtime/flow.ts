@@ -1,8 +1,9 @@
 // Reads flow records and counters out of wasm memory. The record layout comes from the FLOW_*
 // globals the core exports (core-as/flow/record.ts), the counters from STAT_/SKIP_/CAPERR_.
-import type { EngineStats, FlowEvent, FlowInfo } from './types.ts';
+import type { EngineStats, FlowEvent, FlowInfo, FlowSummary } from './types.ts';
 import { formatIpv4, formatIpv6, ntopngAddressKey } from './ip.ts';
-import { readL7, readL7Base, riskIds, type L7Layout } from './flow_l7.ts';
+import { metaString, readL7, readL7Base, riskIds, type L7Layout } from './flow_l7.ts';
+import { protocolPairName } from './ndpi/tables.ts';
 
 type Global = WebAssembly.Global;
 
@@ -117,7 +118,7 @@ export class FlowReader {
       else if (name.startsWith('META_NUM_')) numbers[name.slice(9)] = Number(value.value);
     }
     this.#l7 = {
-      off: this.#off, strings, numbers,
+      off: this.#off, strings, numbers, stringIds: new Map(strings),
       stringsAt: Number((core.META_STRINGS_AT as Global).value),
       numbersAt: Number((core.META_NUMBERS_AT as Global).value),
     };
@@ -147,9 +148,49 @@ export class FlowReader {
   /** What an event reads of its record copy: the flow object, or only its time and risks. */
   readonly #recordReader: RecordReader = {
     flow: (record) => this.#readAt(record),
-    lastSeenUs: (record) => u64(this.#mem.view, record + this.#off.LAST_SEEN),
-    risks: (record) => riskIds(this.#mem.view, record + this.#l7.off.RISKS),
+    summary: (record) => this.#summaryAt(record),
   };
+
+  /** The FlowSummary of the record at `rec`: the same values as its flow object's keys. */
+  #summaryAt(rec: number): FlowSummary {
+    const o = this.#off, l7 = this.#l7.off;
+    const B = this.#mem.bytes, V = this.#mem.view, r = rec;
+    const version = B[r + o.IP_VERSION];
+    const fmt = version === 4 ? formatIpv4 : formatIpv6;
+    const proto = B[r + o.L4_PROTO];
+    const cliPort = V.getUint16(r + o.CLI_PORT, true);
+    const srvPort = V.getUint16(r + o.SRV_PORT, true);
+    const vlan = V.getUint16(r + o.VLAN, true);
+    const master = V.getUint16(r + l7.MASTER_PROTO, true);
+    const app = V.getUint16(r + l7.APP_PROTO, true);
+    const masterId = app === 0 ? 0 : master;
+    const appId = app === 0 ? master : app;
+    return {
+      cliIp: fmt(B, r + o.CLI_ADDR),
+      srvIp: fmt(B, r + o.SRV_ADDR),
+      ipVersion: version,
+      cliPort,
+      srvPort,
+      l4: proto,
+      l4Name: l4Name(proto),
+      vlan,
+      c2sPackets: u64(V, r + o.C2S_PACKETS),
+      s2cPackets: u64(V, r + o.S2C_PACKETS),
+      c2sBytes: u64(V, r + o.C2S_BYTES),
+      s2cBytes: u64(V, r + o.S2C_BYTES),
+      twhOk: proto === 6 && B[r + o.TCP_HANDSHAKE] === this.#twhDone,
+      master: masterId,
+      app: appId,
+      protoName: protocolPairName(masterId, appId),
+      categoryId: V.getUint16(r + l7.CATEGORY, true),
+      risks: riskIds(V, r + l7.RISKS),
+      riskInfo: metaString(this.#mem, rec, this.#l7, 'RISK_INFO'),
+      lastSeenUs: u64(V, r + o.LAST_SEEN),
+      ntopngKey: (swap16(cliPort) + swap16(srvPort) + vlan + proto +
+        ntopngAddressKey(B, r + o.CLI_ADDR, version) + ntopngAddressKey(B, r + o.SRV_ADDR, version)) >>> 0,
+      hashId: V.getUint32(r + o.SERIAL, true) & 0xffffff,
+    };
+  }
 
   #readAt(rec: number): FlowInfo {
     const o = this.#off;
@@ -299,8 +340,7 @@ export class FlowReader {
 /** A drained event whose flow object is built when first asked for. */
 interface RecordReader {
   flow(record: number): FlowInfo;
-  lastSeenUs(record: number): number;
-  risks(record: number): number[];
+  summary(record: number): FlowSummary;
 }
 
 class RingEvent implements FlowEvent {
@@ -324,11 +364,36 @@ class RingEvent implements FlowEvent {
     return this.#flow;
   }
 
-  get lastSeenUs(): number {
-    return this.#flow !== undefined ? this.#flow['seen.last_us'] : this.#read.lastSeenUs(this.#record);
+  summary(): FlowSummary {
+    return this.#flow !== undefined ? summaryOf(this.#flow) : this.#read.summary(this.#record);
   }
+}
 
-  risks(): number[] {
-    return this.#flow !== undefined ? this.#flow.flow_risk ?? [] : this.#read.risks(this.#record);
-  }
+/** The FlowSummary of a flow object (events built by hand, flows from engine.flow()). */
+export function summaryOf(flow: FlowInfo): FlowSummary {
+  const riskInfo = (flow as unknown as Record<string, unknown>).risk_info;
+  return {
+    cliIp: flow['cli.ip'],
+    srvIp: flow['srv.ip'],
+    ipVersion: flow.ip_version,
+    cliPort: flow['cli.port'],
+    srvPort: flow['srv.port'],
+    l4: flow['proto.l4_id'],
+    l4Name: flow['proto.l4'],
+    vlan: flow.vlan,
+    c2sPackets: flow['cli2srv.packets'],
+    s2cPackets: flow['srv2cli.packets'],
+    c2sBytes: flow['cli2srv.bytes'],
+    s2cBytes: flow['srv2cli.bytes'],
+    twhOk: flow['tcp.twh_ok'] === true,
+    master: flow['proto.master_ndpi_id'] ?? 0,
+    app: flow['proto.ndpi_id'] ?? 0,
+    protoName: flow['proto.ndpi'] ?? 'Unknown',
+    categoryId: flow['proto.ndpi_cat_id'] ?? 0,
+    risks: flow.flow_risk ?? [],
+    riskInfo: typeof riskInfo === 'string' ? riskInfo : '',
+    lastSeenUs: flow['seen.last_us'],
+    ntopngKey: flow['ntopng.key'],
+    hashId: flow.hash_entry_id,
+  };
 }

@@ -49,6 +49,8 @@ export interface L7Layout {
   off: Record<string, number>;
   /** META_STR_* ids and META_NUM_* ids by name. */
   strings: Array<[name: string, id: number]>;
+  /** The same ids by name. */
+  stringIds: Map<string, number>;
   numbers: Record<string, number>;
   stringsAt: number;
   numbersAt: number;
@@ -81,6 +83,20 @@ export function riskIds(view: DataView, at: number): number[] {
   if ((low | high) === 0) return ids;
   for (let id = 0; id < 64; id++) if (((id < 32 ? low >>> id : high >>> (id - 32)) & 1) !== 0) ids.push(id);
   return ids;
+}
+
+/** One META_STR_* field of the record at `rec` ('' when absent or when it has no metadata). */
+export function metaString(mem: MemoryViews, rec: number, layout: L7Layout, name: string): string {
+  const view = mem.view;
+  const block = view.getUint32(rec + layout.off.META_BLOCK, true);
+  if (block === 0) return '';
+  const id = layout.stringIds.get(name);
+  if (id === undefined) return '';
+  const slot = block + layout.stringsAt + id * 4;
+  const length = view.getUint16(slot + 2, true);
+  if (length === 0) return '';
+  const start = block + view.getUint16(slot, true);
+  return decodeText(mem.bytes, start, start + length);
 }
 
 /** A META_NUM_* field of a metadata block. */

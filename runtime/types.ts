@@ -150,9 +150,38 @@ export interface FlowEvent {
    */
   readonly flow: FlowInfo;
   /**
-   * The flow's last packet time (µs) and nDPI risk ids at the event, read without building
-   * `flow` (engine events have them; a listener that needs no more skips the flow object).
+   * The flow's main facts at the event, read straight from the record without building `flow`
+   * (engine events have it; the checks runner needs no more for most flows). Call it inside the
+   * handler, as `flow`.
    */
-  readonly lastSeenUs?: number;
-  risks?(): number[];
+  summary?(): FlowSummary;
+}
+
+/** What the checks read of a flow at every event (FlowEvent.summary, summaryOf). */
+export interface FlowSummary {
+  cliIp: string;
+  srvIp: string;
+  ipVersion: number;
+  cliPort: number;
+  srvPort: number;
+  /** L4 protocol number and name ("TCP"). */
+  l4: number;
+  l4Name: string;
+  vlan: number;
+  c2sPackets: number;
+  s2cPackets: number;
+  c2sBytes: number;
+  s2cBytes: number;
+  twhOk: boolean;
+  /** nDPI master and app ids (as the flow object's proto.master_ndpi_id / proto.ndpi_id), "Master.App" name, category. */
+  master: number;
+  app: number;
+  protoName: string;
+  categoryId: number;
+  /** nDPI risk ids and nDPI's risk text (risk_info, '' when none). */
+  risks: number[];
+  riskInfo: string;
+  lastSeenUs: number;
+  ntopngKey: number;
+  hashId: number;
 }

@@ -1,7 +1,7 @@
 // What the sandbox sees of a flow: the values pushed on every run (FlowArgs, built once per event
 // and shared by every script) and the tables fetched on demand (flow.http() and the others,
 // flow.getFullInfo()). Keys and semantics follow ntopng (ntopng-notes §2, §4).
-import type { FlowInfo } from '../types.ts';
+import type { FlowInfo, FlowSummary } from '../types.ts';
 import type { LuaModule } from './lua_module.ts';
 import type { FlowArgs } from './sandbox.ts';
 import { parseIp, type AddressClass, type LocalNetworks } from './local_networks.ts';
@@ -115,14 +115,14 @@ export class FlowView {
   }
 
   /** The run arguments for a flow (one shared object, valid until the next call). */
-  prepare(flow: FlowInfo, nowSec: number): FlowArgs {
+  prepare(flow: FlowSummary, nowSec: number): FlowArgs {
     const a = this.#args;
     this.#strings.reset();
-    const cli = this.#networks.classify(flow['cli.ip']);
-    const srv = this.#networks.classify(flow['srv.ip']);
+    const cli = this.#networks.classify(flow.cliIp);
+    const srv = this.#networks.classify(flow.srvIp);
     this.cli = cli;
     this.srv = srv;
-    const c2sPackets = flow['cli2srv.packets'], s2cPackets = flow['srv2cli.packets'];
+    const c2sPackets = flow.c2sPackets, s2cPackets = flow.s2cPackets;
     let flags = 0;
     if (cli.local) flags |= F_CLI_LOCAL;
     if (srv.local) flags |= F_SRV_LOCAL;
@@ -130,25 +130,25 @@ export class FlowView {
     if (srv.multicastOrBroadcast) flags |= F_SRV_MULTI;
     // Flow.h isOneWay: packets seen, and one direction empty.
     if (c2sPackets + s2cPackets > 0 && (c2sPackets === 0 || s2cPackets === 0)) flags |= F_ONEWAY;
-    if (flow['tcp.twh_ok']) flags |= F_TWH_OK;
+    if (flow.twhOk) flags |= F_TWH_OK;
     if (c2sPackets > 0 && s2cPackets > 0) flags |= F_BIDIR;
-    if (isBlacklisted(flow)) flags |= F_BLACKLISTED;
-    a.cliPort = flow['cli.port'];
-    a.srvPort = flow['srv.port'];
-    a.l4 = flow['proto.l4_id'];
+    if (flow.categoryId === MALWARE_CATEGORY || flow.risks.includes(RISK_MALWARE_HOST_CONTACTED)) flags |= F_BLACKLISTED;
+    a.cliPort = flow.cliPort;
+    a.srvPort = flow.srvPort;
+    a.l4 = flow.l4;
     a.vlan = flow.vlan;
-    a.c2sBytes = flow['cli2srv.bytes'];
-    a.s2cBytes = flow['srv2cli.bytes'];
-    a.master = flow['proto.master_ndpi_id'] ?? 0;
-    a.app = flow['proto.ndpi_id'] ?? 0;
+    a.c2sBytes = flow.c2sBytes;
+    a.s2cBytes = flow.s2cBytes;
+    a.master = flow.master;
+    a.app = flow.app;
     a.flags = flags;
     // The area may move while it grows: write all three, then read the final pointers.
     const slot = this.#slot;
-    this.#strings.put(flow['cli.ip'], slot);
+    this.#strings.put(flow.cliIp, slot);
     const cliLen = slot.len;
-    this.#strings.put(flow['srv.ip'], slot);
+    this.#strings.put(flow.srvIp, slot);
     const srvLen = slot.len;
-    this.#strings.put(flow['proto.ndpi'] ?? 'Unknown', slot);
+    this.#strings.put(flow.protoName, slot);
     a.namePtr = slot.ptr;
     a.nameLen = slot.len;
     a.srvPtr = slot.ptr - srvLen;
@@ -168,7 +168,7 @@ export class FlowView {
 /**
  * flowscope has no host blacklists: a flow is blacklisted when nDPI puts it in the Malware
  * category or flags a contacted malware host (ntopng 4.x: a blacklisted host or the malware
- * category).
+ * category). prepare() applies the same rule to the summary.
  */
 export function isBlacklisted(flow: FlowInfo): boolean {
   return flow['proto.ndpi_cat_id'] === MALWARE_CATEGORY || (flow.flow_risk ?? []).includes(RISK_MALWARE_HOST_CONTACTED);

@@ -17,7 +17,8 @@
 // latest packet time seen in events or in the due flow itself, and a flow_ended event runs a
 // last due call before the end hook.
 import type { Engine } from '../engine.ts';
-import type { FlowEvent, FlowInfo } from '../types.ts';
+import type { FlowEvent, FlowInfo, FlowSummary } from '../types.ts';
+import { summaryOf } from '../flow.ts';
 import { loadLuaModule, type LuaModule, type LuaWasmSource } from './lua_module.ts';
 import {
   HOOK_END, HOOK_PERIODIC, HOOK_PROTOCOL_DETECTED, Sandbox,
@@ -212,11 +213,16 @@ function toU8(score: number): number {
   return ((Math.trunc(score) % 256) + 256) % 256;
 }
 
-function describeFlow(flow: FlowInfo): string {
-  const v6 = flow.ip_version === 6;
+function describeFlow(flow: FlowSummary): string {
+  const v6 = flow.ipVersion === 6;
   const host = (ip: string, port: number) => (v6 ? `[${ip}]:${port}` : `${ip}:${port}`);
   const vlan = flow.vlan ? ` vlan ${flow.vlan}` : '';
-  return `${flow['proto.l4']} ${host(flow['cli.ip'], flow['cli.port'])} -> ${host(flow['srv.ip'], flow['srv.port'])}${vlan}`;
+  return `${flow.l4Name} ${host(flow.cliIp, flow.cliPort)} -> ${host(flow.srvIp, flow.srvPort)}${vlan}`;
+}
+
+/** Where a run's flow object comes from when a script asks for more than the summary. */
+interface FlowSource {
+  readonly flow: FlowInfo;
 }
 
 export class CheckRunner {
@@ -241,8 +247,8 @@ export class CheckRunner {
   #clockUs = 0;
   /** The flow being handled: serial, record id, and its state when it has one. */
   readonly #ref: { serial: number; flowId: number; state: FlowState | null } = { serial: 0, flowId: 0, state: null };
-  /** The flow being checked, for the sandboxes' on-demand tables. */
-  #currentFlow: FlowInfo | null = null;
+  /** The flow being checked, for the sandboxes' on-demand tables (its object built on demand). */
+  #current: FlowSource | null = null;
   #currentCli: AddressClass | null = null;
   #currentSrv: AddressClass | null = null;
   #metaCache: unknown = null;
@@ -272,11 +278,11 @@ export class CheckRunner {
 
   async #load(module: LuaModule, script: CheckScript): Promise<void> {
     const provider: FlowProvider = {
-      meta: () => (this.#metaCache ??= this.#currentFlow ? flowMeta(this.#currentFlow) : null),
-      info: () => (this.#currentFlow && this.#currentCli && this.#currentSrv
-        ? flowInfo(this.#currentFlow, this.#currentCli, this.#currentSrv, this.#ref.state ?? NO_STATE) : null),
+      meta: () => (this.#metaCache ??= this.#current ? flowMeta(this.#current.flow) : null),
+      info: () => (this.#current && this.#currentCli && this.#currentSrv
+        ? flowInfo(this.#current.flow, this.#currentCli, this.#currentSrv, this.#ref.state ?? NO_STATE) : null),
       status: () => {
-        if (this.#currentFlow === null) return null;
+        if (this.#current === null) return null;
         const state = this.#ref.state;
         return state === null ? { ids: [], score: 0 } : { ids: [...state.statusIds], score: state.flowScore };
       },
@@ -340,52 +346,29 @@ export class CheckRunner {
    */
   handleEvent(event: FlowEvent): void {
     if (event.kind === 'flow_created') return;
-    if (!this.#needsFlow(event)) {
-      // Nothing to run or raise: the flow object is not built (engine events build it lazily).
-      const last = event.lastSeenUs;
-      if (last !== undefined && last > this.#clockUs) this.#clockUs = last;
-      if (event.kind === 'flow_ended') this.#states.delete(event.serial);
-      return;
-    }
-    const flow = event.flow;
-    if (flow['seen.last_us'] > this.#clockUs) this.#clockUs = flow['seen.last_us'];
+    // The summary, read from the record, serves most flows; the flow object is built only if a
+    // script asks for more (flow.http(), getFullInfo()...).
+    const flow = event.summary !== undefined ? event.summary() : summaryOf(event.flow);
+    if (flow.lastSeenUs > this.#clockUs) this.#clockUs = flow.lastSeenUs;
     const ref = this.#ref;
     ref.serial = event.serial;
     ref.flowId = event.flowId;
     ref.state = this.#states.get(event.serial) ?? null;
     if (event.kind === 'flow_detected') {
-      if (this.#riskAlerts && flow.flow_risk !== undefined && flow.flow_risk.length > 0) this.#raiseRiskAlerts(flow, 'protocol_detected');
-      this.#runHook(HOOK_PROTOCOL_DETECTED, flow);
+      if (this.#riskAlerts && flow.risks.length > 0) this.#raiseRiskAlerts(flow, 'protocol_detected');
+      this.#runHook(HOOK_PROTOCOL_DETECTED, flow, event);
       if (this.#byHook[HOOK_PERIODIC].length > 0) {
         const state = this.#state();
-        state.nextPeriodicUs = flow['seen.last_us'] + this.#intervalUs;
+        state.nextPeriodicUs = flow.lastSeenUs + this.#intervalUs;
         this.#due.push({ due: state.nextPeriodicUs, serial: state.serial });
       }
       return;
     }
     // flow_ended: a last periodic call if one is due, the risks found since, the end hook.
-    if (ref.state !== null && ref.state.nextPeriodicUs !== 0 && flow['seen.last_us'] >= ref.state.nextPeriodicUs) this.#runHook(HOOK_PERIODIC, flow);
-    if (this.#riskAlerts && flow.flow_risk !== undefined && flow.flow_risk.length > 0) this.#raiseRiskAlerts(flow, 'flow_end');
-    this.#runHook(HOOK_END, flow);
+    if (ref.state !== null && ref.state.nextPeriodicUs !== 0 && flow.lastSeenUs >= ref.state.nextPeriodicUs) this.#runHook(HOOK_PERIODIC, flow, event);
+    if (this.#riskAlerts && flow.risks.length > 0) this.#raiseRiskAlerts(flow, 'flow_end');
+    this.#runHook(HOOK_END, flow, event);
     if (ref.state !== null) this.#states.delete(event.serial);
-  }
-
-  /**
-   * Whether handling the event needs its flow object: a script runs on its hook, a periodic call
-   * may be due, or an nDPI risk not alerted yet raises an alert. Events that cannot tell their
-   * risks without the flow object always need it.
-   */
-  #needsFlow(event: FlowEvent): boolean {
-    if (event.risks === undefined || event.lastSeenUs === undefined) return true;
-    const detected = event.kind === 'flow_detected';
-    if (this.#byHook[detected ? HOOK_PROTOCOL_DETECTED : HOOK_END].length > 0 || this.#byHook[HOOK_PERIODIC].length > 0) return true;
-    if (!this.#riskAlerts) return false;
-    const state = this.#states.get(event.serial);
-    for (const riskId of event.risks()) {
-      const type = riskAlertType(riskId);
-      if (type !== null && (state === undefined || !state.alertScores.has(type.alertId))) return true;
-    }
-    return false;
   }
 
   /** The current flow's state, created on first need. */
@@ -415,18 +398,19 @@ export class CheckRunner {
         this.#due.pop();
         continue;
       }
-      const flow = this.#liveFlow(engine, state);
-      if (flow === null) {
+      const live = this.#liveFlow(engine, state);
+      if (live === null) {
         this.#due.pop();
         continue;
       }
-      if (flow['seen.last_us'] > this.#clockUs) this.#clockUs = flow['seen.last_us'];
+      const flow = summaryOf(live);
+      if (flow.lastSeenUs > this.#clockUs) this.#clockUs = flow.lastSeenUs;
       if (top.due > this.#clockUs) break;
       this.#due.pop();
       this.#ref.serial = state.serial;
       this.#ref.flowId = state.flowId;
       this.#ref.state = state;
-      this.#runHook(HOOK_PERIODIC, flow);
+      this.#runHook(HOOK_PERIODIC, flow, { flow: live });
       state.nextPeriodicUs = this.#clockUs + this.#intervalUs;
       this.#due.push({ due: state.nextPeriodicUs, serial: state.serial });
     }
@@ -444,11 +428,11 @@ export class CheckRunner {
     this.#view.clearStrings();
   }
 
-  #runHook(hook: number, flow: FlowInfo): void {
+  #runHook(hook: number, flow: FlowSummary, source: FlowSource): void {
     const scripts = this.#byHook[hook];
     if (scripts.length === 0) return;
     const args = this.#view.prepare(flow, Math.floor(this.#clockUs / 1e6));
-    this.#currentFlow = flow;
+    this.#current = source;
     this.#currentCli = this.#view.cli;
     this.#currentSrv = this.#view.srv;
     this.#metaCache = null;
@@ -473,10 +457,10 @@ export class CheckRunner {
       }
       if (result.events.length > 0) this.#apply(script, hook, flow, this.#state(), result.events);
     }
-    this.#currentFlow = null;
+    this.#current = null;
   }
 
-  #apply(script: LoadedScript, hook: number, flow: FlowInfo, state: FlowState, events: CheckEvent[]): void {
+  #apply(script: LoadedScript, hook: number, flow: FlowSummary, state: FlowState, events: CheckEvent[]): void {
     for (const event of events) {
       switch (event.kind) {
         case 'alert': {
@@ -506,7 +490,7 @@ export class CheckRunner {
   }
 
   /** ntopng 4.x setStatus: the flow score takes flow_score, the hosts cli/srv scores, once per status. */
-  #setStatus(flow: FlowInfo, state: FlowState, key: number, flowScore: number, cliScore: number, srvScore: number): void {
+  #setStatus(flow: FlowSummary, state: FlowState, key: number, flowScore: number, cliScore: number, srvScore: number): void {
     if (state.statusIds.has(key)) return;
     addStatus(state, key);
     if (state.alertScores.has(key)) return;
@@ -518,7 +502,7 @@ export class CheckRunner {
    * Flow::setAlertsBitmap: an alert type counts once per flow; its client and server increments
    * are each clamped to SCORE_MAX_VALUE, and so is their sum, which the flow score takes.
    */
-  #account(flow: FlowInfo, state: FlowState, alertId: number, cliScore: number, srvScore: number): void {
+  #account(flow: FlowSummary, state: FlowState, alertId: number, cliScore: number, srvScore: number): void {
     addStatus(state, alertId);
     if (state.alertScores.has(alertId)) return;
     const cli = Math.min(cliScore, SCORE_MAX_VALUE);
@@ -526,7 +510,7 @@ export class CheckRunner {
     this.#credit(flow, state, alertId, cli + srv, cli, srv);
   }
 
-  #credit(flow: FlowInfo, state: FlowState, alertId: number, flowInc: number, cliInc: number, srvInc: number): void {
+  #credit(flow: FlowSummary, state: FlowState, alertId: number, flowInc: number, cliInc: number, srvInc: number): void {
     if (state.alertScores === NO_SCORES) state.alertScores = new Map<number, number>();
     (state.alertScores as Map<number, number>).set(alertId, flowInc);
     state.flowScore = (state.flowScore + flowInc) & 0xffff;
@@ -536,8 +520,8 @@ export class CheckRunner {
       state.predominantAlert = alertId;
       state.predominantScore = flowInc;
     }
-    this.#hostScore(flow['cli.ip'], flow.vlan).asClient += cliInc;
-    this.#hostScore(flow['srv.ip'], flow.vlan).asServer += srvInc;
+    this.#hostScore(flow.cliIp, flow.vlan).asClient += cliInc;
+    this.#hostScore(flow.srvIp, flow.vlan).asServer += srvInc;
   }
 
   #hostScore(ip: string, vlan: number): HostScore {
@@ -551,16 +535,13 @@ export class CheckRunner {
   }
 
   /** ntopng's flow-risk alerts: one per nDPI risk that maps to an alert type, once per flow. */
-  #raiseRiskAlerts(flow: FlowInfo, hook: HookName): void {
-    const risks = flow.flow_risk;
-    if (risks === undefined || risks.length === 0) return;
-    for (const riskId of risks) {
+  #raiseRiskAlerts(flow: FlowSummary, hook: HookName): void {
+    for (const riskId of flow.risks) {
       const type = riskAlertType(riskId);
       if (type === null || (this.#ref.state !== null && this.#ref.state.alertScores.has(type.alertId))) continue;
       const state = this.#state();
       this.#account(flow, state, type.alertId, type.clientScore, type.serverScore);
-      const riskInfo = (flow as unknown as Record<string, unknown>).risk_info;
-      const info = typeof riskInfo === 'string' && riskInfo !== '' ? ` (${riskInfo})` : '';
+      const info = flow.riskInfo !== '' ? ` (${flow.riskInfo})` : '';
       this.#store(flow, state, type.alertId, type.alertName, type.category, type.score, `${type.riskName}${info}`, 'ndpi_risk', undefined, hook, riskId, type.riskName);
     }
   }
@@ -570,7 +551,7 @@ export class CheckRunner {
    * the hot path allocates none.
    */
   #store(
-    flow: FlowInfo, state: FlowState, alertId: number, alertName: string, category: AlertCategory, score: number, msg: string,
+    flow: FlowSummary, state: FlowState, alertId: number, alertName: string, category: AlertCategory, score: number, msg: string,
     source: FlowAlert['source'], script: string | undefined, hook: HookName, riskId?: number, riskName?: string,
   ): void {
     const a = this.#scratch;
@@ -586,20 +567,20 @@ export class CheckRunner {
     a.hook = hook;
     a.risk_id = riskId;
     a.risk_name = riskName;
-    a.cli_ip = flow['cli.ip'];
-    a.cli_port = flow['cli.port'];
-    a.srv_ip = flow['srv.ip'];
-    a.srv_port = flow['srv.port'];
+    a.cli_ip = flow.cliIp;
+    a.cli_port = flow.cliPort;
+    a.srv_ip = flow.srvIp;
+    a.srv_port = flow.srvPort;
     a.vlan_id = flow.vlan;
-    a.proto = flow['proto.l4_id'];
-    a.l4_proto = flow['proto.l4'];
-    a.l7_proto = flow['proto.ndpi_id'] ?? 0;
-    a.l7_master_proto = flow['proto.master_ndpi_id'] ?? 0;
-    a.l7_proto_name = flow['proto.ndpi'] ?? 'Unknown';
-    a.flow_key = flow['ntopng.key'];
-    a.hash_id = flow.hash_entry_id;
+    a.proto = flow.l4;
+    a.l4_proto = flow.l4Name;
+    a.l7_proto = flow.app;
+    a.l7_master_proto = flow.master;
+    a.l7_proto_name = flow.protoName;
+    a.flow_key = flow.ntopngKey;
+    a.hash_id = flow.hashId;
     a.flow_serial = state.serial;
-    a.total_bytes = flow.bytes;
+    a.total_bytes = flow.c2sBytes + flow.s2cBytes;
     a.flow_score = state.flowScore;
     this.alerts.add(a);
   }
@@ -663,7 +644,7 @@ export class CheckRunner {
    * snapshot per call. Alerts are those raised so far.
    */
   flowsApi(): FlowsApi {
-    const current = this.#currentFlow;
+    const current = this.#current;
     if (current !== null && this.#snapshot !== null && this.#snapshot.flow === current) return this.#snapshot.api;
     const flows = this.#engine !== null ? [...this.#engine.flows()] : [];
     const api = new FlowsApi(flows, { networks: this.networks, alerts: alertLookup(this.alerts.list()) });
@@ -671,7 +652,7 @@ export class CheckRunner {
     return api;
   }
 
-  #snapshot: { flow: FlowInfo; api: FlowsApi } | null = null;
+  #snapshot: { flow: FlowSource; api: FlowsApi } | null = null;
 
   close(): void {
     for (const script of this.#scripts) script.sandbox.close();

@@ -51,8 +51,16 @@ export function protocolId(name: string): number | undefined {
 export function protocolPairName(masterId: number, appId: number): string {
   if (masterId === 0 || masterId === appId) return protocolName(appId);
   if (appId === 0) return protocolName(masterId);
-  return `${protocolName(masterId)}.${protocolName(appId)}`;
+  // One string per pair, shared by every flow of it (a map key and a Lua string downstream).
+  const key = masterId * 65536 + appId;
+  let name = PAIR_NAMES.get(key);
+  if (name === undefined) {
+    name = `${protocolName(masterId)}.${protocolName(appId)}`;
+    PAIR_NAMES.set(key, name);
+  }
+  return name;
 }
+const PAIR_NAMES = new Map<number, string>();
 
 /** Default category id of a protocol. */
 export function protocolCategory(id: number): number {

@@ -6,6 +6,7 @@ import { FlowView } from '../../runtime/checks/flow_view.ts';
 import { LocalNetworks } from '../../runtime/checks/local_networks.ts';
 import { luaModules } from '../../runtime/checks/modules/lua_modules.ts';
 import type { FlowEvent, FlowInfo } from '../../runtime/types.ts';
+import { summaryOf } from '../../runtime/flow.ts';
 
 export const LUA_WASM = createRequire(import.meta.url).resolve('wasmoon/dist/glue.wasm');
 
@@ -48,7 +49,7 @@ export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 /** Run arguments for a synthetic flow. */
 export async function flowArgs(flow: FlowInfo = fakeFlow()) {
   const view = new FlowView(await luaModule(), new LocalNetworks());
-  return view.prepare(flow, flow['seen.last']);
+  return view.prepare(summaryOf(flow), flow['seen.last']);
 }
 
 /** CPU milliseconds (user + system) spent in fn. */
