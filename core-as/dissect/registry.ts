@@ -50,6 +50,7 @@ import { dissectRpcGroup } from "./group_rpc";
 import { dissectTextGroup } from "./group_text";
 import { dissectVpnGroup } from "./group_vpn";
 import { dissectP2pGroup } from "./group_p2p";
+import { dissectGamesGroup } from "./group_games";
 
 export const DISSECTOR_NONE: u32 = 0;
 export const DISSECTOR_DNS: u32 = 1;
@@ -102,6 +103,7 @@ export const DISSECTOR_GROUP_RPC: u32 = 54;
 export const DISSECTOR_GROUP_TEXT: u32 = 55;
 export const DISSECTOR_GROUP_VPN: u32 = 56;
 export const DISSECTOR_GROUP_P2P: u32 = 57;
+export const DISSECTOR_GROUP_GAMES: u32 = 58;
 /** One past the highest id. */
 export const DISSECTOR_COUNT: u32 = 63;
 
@@ -158,6 +160,7 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_GROUP_TEXT: return dissectTextGroup(rec, fromClient, id);
     case DISSECTOR_GROUP_VPN: return dissectVpnGroup(rec, fromClient, id);
     case DISSECTOR_GROUP_P2P: return dissectP2pGroup(rec, fromClient, id);
+    case DISSECTOR_GROUP_GAMES: return dissectGamesGroup(rec, fromClient, id);
   }
   return R_NO;
 }
@@ -212,6 +215,7 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_GROUP_TEXT: return ON_TCP;
     case DISSECTOR_GROUP_VPN: return ON_TCP | ON_UDP;
     case DISSECTOR_GROUP_P2P: return ON_TCP | ON_UDP;
+    case DISSECTOR_GROUP_GAMES: return ON_TCP | ON_UDP;
   }
   return 0;
 }
