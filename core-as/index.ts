@@ -10,6 +10,7 @@ import { resetPacketInfo } from "./decode/packet_info";
 import { resetClock } from "./pipeline";
 import { releaseRetiredBlocks } from "./dissect/meta";
 import { stunCacheReset } from "./dissect/stun_cache";
+import { tincCacheReset } from "./dissect/tinc_cache";
 
 export * from "./stats";
 export * from "./flow/record";
@@ -35,6 +36,7 @@ export function init(maxFlows: u32, idleTimeoutMs: u32): void {
   tableInit(maxFlows);
   setIdleTimeout(<u64>idleTimeoutMs * 1000);
   stunCacheReset();
+  tincCacheReset();
 }
 
 /** Scratch region of at least `size` bytes where the runtime copies each chunk. */

@@ -3,12 +3,36 @@
 // 0x17 0x24 / 0x11 0x30 command headers).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ascii, be32, cat, pattern } from '../core/bytes.ts';
+import { ETH, IPPROTO, LINKTYPE, TCP_FLAG, ascii, be32, cat, ethernet, ipv4, pattern, tcp, udp } from '../core/bytes.ts';
+import { runFrames } from '../core/run.ts';
 import { proto, tcpConversation, udpConversation } from './l7-flows.ts';
 
 test('tinc: the client ID answered by the server ID', async () => {
   assert.equal(proto(await tcpConversation(59244, 655, [ascii('0 think 17\n'), { reply: ascii('0 iniz 17\n') }])), 'TINC [DPI]');
   assert.equal(proto(await tcpConversation(59244, 655, [ascii('0 t 17.7\n'), { reply: ascii('0 i 17.7\n') }])), 'TINC [DPI]');
+});
+
+test("tinc: UDP between a detected daemon's endpoint and a peer is tinc's data channel (nDPI's DPI cache)", async () => {
+  const [c, s2] = ['131.114.168.27', '185.83.218.112'];
+  const seg = (src: string, dst: string, sport: number, dport: number, flags: number, payload?: Uint8Array) =>
+    ethernet(ETH.IPV4, ipv4({ src, dst, protocol: IPPROTO.TCP, payload: tcp({ sport, dport, seq: 1, ack: 1, flags, payload }) }));
+  const dgram = (src: string, dst: string, sport: number, dport: number) =>
+    ethernet(ETH.IPV4, ipv4({ src, dst, protocol: IPPROTO.UDP, payload: udp({ sport, dport, payload: pattern(60) }) }));
+  const { flows } = await runFrames(LINKTYPE.ETHERNET, [
+    dgram(s2, c, 55655, 40000), // before the meta connection: nothing known yet
+    seg(c, s2, 59244, 55655, TCP_FLAG.SYN),
+    seg(s2, c, 55655, 59244, TCP_FLAG.SYN | TCP_FLAG.ACK),
+    seg(c, s2, 59244, 55655, TCP_FLAG.ACK),
+    seg(c, s2, 59244, 55655, TCP_FLAG.ACK | TCP_FLAG.PSH, ascii('0 think 17\n')),
+    seg(s2, c, 55655, 59244, TCP_FLAG.ACK | TCP_FLAG.PSH, ascii('0 iniz 17\n')),
+    dgram(c, s2, 55655, 55655),
+    dgram(c, s2, 55656, 55656),
+  ]);
+  const byPorts = (a: number, b: number) => flows.find((f) => f['cli.port'] === a && f['srv.port'] === b);
+  assert.equal(proto(byPorts(59244, 55655)!), 'TINC [DPI]');
+  assert.equal(proto(byPorts(55655, 55655)!), 'TINC [DPI]');
+  assert.notEqual(proto(byPorts(55656, 55656)!), 'TINC [DPI]');
+  assert.notEqual(proto(byPorts(55655, 40000)!), 'TINC [DPI]');
 });
 
 test('tinc: server line first, other version, no answer, odd name: not TINC', async () => {
