@@ -55,9 +55,9 @@ function swap16(port: number): number {
  */
 export class MemoryViews {
   readonly #memory: WebAssembly.Memory;
-  #buffer: ArrayBuffer | null = null;
-  #bytes = new Uint8Array(0);
-  #view = new DataView(new ArrayBuffer(0));
+  #buffer: ArrayBufferLike | null = null;
+  #bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
   constructor(memory: WebAssembly.Memory) {
     this.#memory = memory;
@@ -72,12 +72,12 @@ export class MemoryViews {
     }
   }
 
-  get bytes(): Uint8Array {
+  get bytes(): Uint8Array<ArrayBufferLike> {
     this.#refresh();
     return this.#bytes;
   }
 
-  get view(): DataView {
+  get view(): DataView<ArrayBufferLike> {
     this.#refresh();
     return this.#view;
   }
