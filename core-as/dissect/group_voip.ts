@@ -1,15 +1,16 @@
 // Voice, conferencing and telecom signalling protocols of the long tail, offered as one
-// dissector (group.ts): MGCP, GTP-C / GTP', SMPP, BFCP, Mumble and TeamSpeak.
+// dissector (group.ts): MGCP, GTP-C / GTP', SMPP, BFCP, Mumble, TeamSpeak and LINE calls.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
-import { GROUP_DATA, GROUP_DATA_END } from "./group";
+import { GROUP_DATA, GROUP_DATA_END, payloadPacketIndex } from "./group";
 import { dissectMgcp } from "./mgcp";
 import { dissectGtp } from "./gtp";
 import { dissectSmpp } from "./smpp";
 import { BFCP_STATE_SIZE, dissectBfcp } from "./bfcp";
 import { MUMBLE_STATE_SIZE, dissectMumble } from "./mumble";
 import { dissectTeamspeak } from "./teamspeak";
+import { dissectLineCall } from "./line_call";
 
 const BFCP_SLOT: usize = GROUP_DATA;
 const MUMBLE_SLOT: usize = BFCP_SLOT + BFCP_STATE_SIZE;
@@ -30,6 +31,10 @@ export function dissectVoipGroup(rec: usize, fromClient: bool, groupId: u32): i3
   r = dissectTeamspeak(rec, fromClient);
   if (r >= R_MATCH) return r;
   verdict |= r;
+  if (payloadPacketIndex(rec) == 1) {
+    r = dissectLineCall(rec, fromClient);
+    if (r >= R_MATCH) return r;
+  }
   r = dissectBfcp(rec, fromClient, groupId, BFCP_SLOT);
   if (r >= R_MATCH) return r;
   verdict |= r;
