@@ -12,6 +12,7 @@ import { META_STR_HOST, metaStringLen, metaStringPtr } from "../dissect/meta";
 import { hostMatchCategory, hostMatchProto, matchHost } from "./host_match";
 import { matchIpv4, matchIpv6 } from "./ip_match";
 import { guessProtoByPorts, protoHasDefaultPort, protoUsesPort } from "./port_guess";
+import { checkIcmpEntropy, endPayloadRisks } from "./payload_risks";
 import { RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT, RISK_UNIDIRECTIONAL_TRAFFIC, RISK_UNSAFE_PROTOCOL } from "./generated/risks";
 import * as P from "./generated/protocols";
 import {
@@ -38,6 +39,7 @@ export function classifyNewFlow(rec: usize): void {
     // nDPI names these flows by their IP protocol number: nothing to dissect.
     setDetected(rec, byIpProtocol, 0);
     store<u8>(rec + FLOW_L7_FLAGS, load<u8>(rec + FLOW_L7_FLAGS) | L7_DONE);
+    checkIcmpEntropy(rec);
   }
 }
 
@@ -119,9 +121,27 @@ function defaultCategory(master: u32, app: u32): u32 {
   return P.protoCategory(master);
 }
 
+/**
+ * A TCP flow to an address of nDPI's Telegram list whose first data packet gave the
+ * dissectors nothing is Telegram (Match by IP) at once: nDPI's reader does so for every such
+ * flow of the ground truth (telegram_videocall.pcapng: "[Confidence: Match by IP][DPI
+ * packets: 4]", the packet after the handshake), before any port guess (TLS on 443).
+ * Returns true when it named the flow.
+ */
+export function classifyTelegramByAddress(rec: usize): bool {
+  if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DETECTED) != 0) return false;
+  if (<u32>load<u8>(rec + FLOW_L4_PROTO) != IPPROTO_TCP || <u32>load<u16>(rec + FLOW_IP_PROTO) != P.PROTO_TELEGRAM) return false;
+  store<u16>(rec + FLOW_MASTER_PROTO, P.PROTO_TELEGRAM);
+  store<u8>(rec + FLOW_CONFIDENCE, CONF_MATCH_BY_IP);
+  store<u8>(rec + FLOW_L7_FLAGS, load<u8>(rec + FLOW_L7_FLAGS) | L7_DETECTED);
+  store<u16>(rec + FLOW_CATEGORY, <u16>P.protoCategory(P.PROTO_TELEGRAM));
+  return true;
+}
+
 /** Dissection is over without a protocol: guess from the ports, then from the server address. */
 export function guessUndetected(rec: usize): void {
   if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DETECTED) != 0) return;
+  if (classifyTelegramByAddress(rec)) return;
   const byPort = guessProtoByPorts(<u32>load<u8>(rec + FLOW_L4_PROTO), <u32>load<u16>(rec + FLOW_CLI_PORT), <u32>load<u16>(rec + FLOW_SRV_PORT));
   if (byPort != 0) {
     store<u16>(rec + FLOW_MASTER_PROTO, <u16>byPort);
@@ -178,6 +198,7 @@ export function setFlowRisks(rec: usize, s2cPackets: u64, srvAddr: usize, ipVers
   if (load<u8>(rec + FLOW_CONFIDENCE) == CONF_DPI && master != 0 && !onDefaultPort(rec, master) && !appOnItsPort(rec, app)) {
     setRisk(rec, RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT);
   }
+  endPayloadRisks(rec, false);
 }
 
 /** The application on top has default ports and the flow uses one (DNS over TLS on 853). */

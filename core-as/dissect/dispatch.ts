@@ -3,50 +3,65 @@
 // that a packet costs one flag test here.
 import * as info from "../decode/packet_info";
 import {
-  FLOW_DISSECTOR, FLOW_DPI_PACKETS, FLOW_EXCLUDED, FLOW_L7_FLAGS, L7_DONE,
+  CONF_DPI, FLOW_CONFIDENCE, FLOW_DISSECTOR, FLOW_DPI_PACKETS, FLOW_EXCLUDED, FLOW_L7_FLAGS, L7_DONE,
 } from "../flow/record";
 import { IPPROTO_TCP, IPPROTO_UDP } from "../wire/transport";
-import { guessUndetected } from "../classify/classify";
+import { classifyTelegramByAddress, guessUndetected } from "../classify/classify";
 import { EVENT_FLOW_DETECTED, emitEvent } from "../flow/events";
 import { R_DONE, R_MATCH, R_NO } from "./result";
 import { DISSECTOR_COUNT, ON_TCP, ON_UDP, dissectorTransports, releaseDissector, runDissector } from "./registry";
+import { checkPayloadRisks, endPayloadRisks } from "../classify/payload_risks";
 
 export const MAX_DPI_PACKETS: u32 = 32;
 
 export function inspectPacket(id: u32, rec: usize, fromClient: bool): void {
-  const flags = load<u8>(rec + FLOW_L7_FLAGS);
-  if ((flags & L7_DONE) != 0 || info.payloadLen == 0) return;
+  if (info.payloadLen == 0) return;
+  if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DONE) != 0) {
+    // nDPI goes on inspecting a flow it could not classify: its payload is still judged
+    // (checkPayloadRisks stops after its own few packets).
+    if (load<u8>(rec + FLOW_CONFIDENCE) != CONF_DPI) checkPayloadRisks(rec, fromClient);
+    return;
+  }
   const dpiPackets = <u32>load<u8>(rec + FLOW_DPI_PACKETS) + 1;
   store<u8>(rec + FLOW_DPI_PACKETS, <u8>dpiPackets);
+  const finish = dissect(rec, fromClient) || dpiPackets >= MAX_DPI_PACKETS || classifyTelegramByAddress(rec);
+  // The payload's own statistics, judged with what the dissectors made of this packet.
+  checkPayloadRisks(rec, fromClient);
+  if (finish) {
+    finishDissection(id, rec);
+    endPayloadRisks(rec, true);
+  }
+}
+
+/** Offers the packet to the owning dissector or to every candidate; true when dissection is over. */
+function dissect(rec: usize, fromClient: bool): bool {
   const owner = <u32>load<u8>(rec + FLOW_DISSECTOR);
   if (owner != 0) {
     const result = runDissector(owner, rec, fromClient);
-    if (result == R_DONE || result == R_NO || dpiPackets >= MAX_DPI_PACKETS) finishDissection(id, rec);
-    return;
+    return result == R_DONE || result == R_NO;
   }
   const transport = info.l4Proto == IPPROTO_TCP ? ON_TCP : info.l4Proto == IPPROTO_UDP ? ON_UDP : 0;
   let excluded = load<u64>(rec + FLOW_EXCLUDED);
   let candidates: u32 = 0;
-  for (let id: u32 = 1; id < DISSECTOR_COUNT; id++) {
-    if ((excluded & (<u64>1 << id)) != 0 || (dissectorTransports(id) & transport) == 0) continue;
-    const result = runDissector(id, rec, fromClient);
+  for (let dissector: u32 = 1; dissector < DISSECTOR_COUNT; dissector++) {
+    if ((excluded & (<u64>1 << dissector)) != 0 || (dissectorTransports(dissector) & transport) == 0) continue;
+    const result = runDissector(dissector, rec, fromClient);
     if (result == R_NO) {
       // Stored at once: a later dissector offered this packet can see that this one gave up
       // (flow_state.ts tryClaimState frees the state area it may have tagged).
-      excluded |= <u64>1 << id;
+      excluded |= <u64>1 << dissector;
       store<u64>(rec + FLOW_EXCLUDED, excluded);
       continue;
     }
     candidates++;
     if (result == R_MATCH || result == R_DONE) {
-      store<u8>(rec + FLOW_DISSECTOR, <u8>id);
+      store<u8>(rec + FLOW_DISSECTOR, <u8>dissector);
       store<u64>(rec + FLOW_EXCLUDED, excluded);
-      if (result == R_DONE) finishDissection(id, rec);
-      return;
+      return result == R_DONE;
     }
   }
   store<u64>(rec + FLOW_EXCLUDED, excluded);
-  if (candidates == 0 || dpiPackets >= MAX_DPI_PACKETS) finishDissection(id, rec);
+  return candidates == 0;
 }
 
 /**

@@ -24,7 +24,8 @@
 //  114    1 tcpHandshake   TWH_* progress of the three-way handshake
 //  115    1 tunnel         TUNNEL_* the flow was found in (decode/packet_info.ts)
 //  116    1 state          STATE_* lifecycle
-//  117    3 (reserved)
+//  117    1 payloadChecks  how far the payload-statistics risks got (classify/payload_risks.ts)
+//  118    2 (reserved)
 //  120    4 nextLink       active: next flow in creation order; free: next free record
 //  124    4 prevActive     active: previous flow in creation order
 //  --- application layer (core-as/dissect, core-as/classify) ---
@@ -73,6 +74,7 @@ export const FLOW_S2C_TCP_FLAGS: usize = 113;
 export const FLOW_TCP_HANDSHAKE: usize = 114;
 export const FLOW_TUNNEL: usize = 115;
 export const FLOW_STATE: usize = 116;
+export const FLOW_PAYLOAD_CHECKS: usize = 117;
 export const FLOW_NEXT_LINK: usize = 120;
 export const FLOW_PREV_ACTIVE: usize = 124;
 export const FLOW_MASTER_PROTO: usize = 128;
