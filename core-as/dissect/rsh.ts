@@ -2,13 +2,17 @@
 // client first sends the port for standard error as ASCII digits and a NUL (just a NUL for
 // none), then three NUL-terminated strings: the local user, the remote user and the command.
 // The flow is RSH when its first client packet is the port and a later one the three strings.
+// The remote user and the command travel in clear: nDPI's Clear-Text Credentials risk, with the
+// info "User '<remote user>' executing '<command>'".
 //
 // State (in the group area (group.ts) of `groupId`, RSH_STATE_SIZE bytes at `slotOffset`): a
 // flag set by the port packet.
 import * as info from "../decode/packet_info";
-import { setDetected } from "../classify/classify";
+import { setDetected, setRisk } from "../classify/classify";
+import { RISK_CLEAR_TEXT_CREDENTIALS } from "../classify/generated/risks";
+import { META_STR_RISK_INFO, metaSetString } from "./meta";
 import { PROTO_RSH } from "../classify/generated/protocols";
-import { isDigit, isPrintable } from "../util/ascii";
+import { isDigit, isPrintable, literalBytes } from "../util/ascii";
 import { IPPROTO_TCP } from "../wire/transport";
 import { claimGroupState, payloadPacketIndex } from "./group";
 import { R_DONE, R_MAYBE, R_NO } from "./result";
@@ -38,6 +42,8 @@ export function dissectRsh(rec: usize, fromClient: bool, groupId: u32, slotOffse
   if (!fromClient) return R_MAYBE; // a server byte (NUL: accepted) may come first
   if (!isThreeStrings(p, len)) return R_NO;
   setDetected(rec, PROTO_RSH, 0);
+  setRisk(rec, RISK_CLEAR_TEXT_CREDENTIALS);
+  describeCommand(rec, p, len);
   return R_DONE;
 }
 
@@ -60,4 +66,38 @@ function isThreeStrings(p: usize, len: usize): bool {
     at++; // the NUL
   }
   return at == len;
+}
+
+const MAX_INFO_PART: usize = 96;
+const infoBuf: usize = memory.data(<i32>(2 * MAX_INFO_PART + 32));
+
+/** "User '<remote user>' executing '<command>'" from the checked three strings. */
+function describeCommand(rec: usize, p: usize, len: usize): void {
+  let remote: usize = 0;
+  while (load<u8>(p + remote) != 0) remote++;
+  remote++;
+  let command = remote;
+  while (load<u8>(p + command) != 0) command++;
+  const remoteLen = command - remote;
+  command++;
+  const commandLen = len - 1 - command;
+  let at: usize = 0;
+  at += copyText(infoBuf + at, "User '");
+  at += copyBytes(infoBuf + at, p + remote, remoteLen);
+  at += copyText(infoBuf + at, "' executing '");
+  at += copyBytes(infoBuf + at, p + command, commandLen);
+  store<u8>(infoBuf + at++, 0x27); // '
+  metaSetString(rec, META_STR_RISK_INFO, infoBuf, at);
+}
+
+function copyText(out: usize, lit: string): usize {
+  const n = <usize>lit.length;
+  memory.copy(out, literalBytes(lit), n);
+  return n;
+}
+
+function copyBytes(out: usize, p: usize, len: usize): usize {
+  const n = min(len, MAX_INFO_PART);
+  memory.copy(out, p, n);
+  return n;
 }
