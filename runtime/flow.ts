@@ -188,46 +188,42 @@ export class FlowReader {
       lastSeenUs: u64(V, r + o.LAST_SEEN),
       ntopngKey: (swap16(cliPort) + swap16(srvPort) + vlan + proto +
         ntopngAddressKey(B, r + o.CLI_ADDR, version) + ntopngAddressKey(B, r + o.SRV_ADDR, version)) >>> 0,
+      // ntopng's hash_entry_id: interface id (0) in the top byte, a 24-bit serial below.
       hashId: V.getUint32(r + o.SERIAL, true) & 0xffffff,
     };
   }
 
   #readAt(rec: number): FlowInfo {
     const o = this.#off;
-    // Views of the whole memory, at absolute offsets: no view made per flow.
+    // The summary's values, then the rest of the record; views of the whole memory, at absolute
+    // offsets: no view made per flow.
+    const sum = this.#summaryAt(rec);
     const B = this.#mem.bytes, V = this.#mem.view, r = rec;
-    const version = B[r + o.IP_VERSION];
-    const fmt = version === 4 ? formatIpv4 : formatIpv6;
-    const proto = B[r + o.L4_PROTO];
-    const cliPort = V.getUint16(r + o.CLI_PORT, true);
-    const srvPort = V.getUint16(r + o.SRV_PORT, true);
-    const vlan = V.getUint16(r + o.VLAN, true);
+    const proto = sum.l4;
+    const c2sPackets = sum.c2sPackets, s2cPackets = sum.s2cPackets;
+    const c2sBytes = sum.c2sBytes, s2cBytes = sum.s2cBytes;
     const firstUs = u64(V, r + o.FIRST_SEEN);
-    const lastUs = u64(V, r + o.LAST_SEEN);
-    const c2sPackets = u64(V, r + o.C2S_PACKETS), s2cPackets = u64(V, r + o.S2C_PACKETS);
-    const c2sBytes = u64(V, r + o.C2S_BYTES), s2cBytes = u64(V, r + o.S2C_BYTES);
+    const lastUs = sum.lastSeenUs;
     const c2sGoodput = u64(V, r + o.C2S_GOODPUT), s2cGoodput = u64(V, r + o.S2C_GOODPUT);
     const c2sFlags = B[r + o.C2S_TCP_FLAGS], s2cFlags = B[r + o.S2C_TCP_FLAGS];
     const c2sTos = B[r + o.C2S_TOS], s2cTos = B[r + o.S2C_TOS];
     const tcp = proto === 6;
-    const twhOk = tcp && B[r + o.TCP_HANDSHAKE] === this.#twhDone;
+    const twhOk = sum.twhOk;
     // ntopng's precedence (ntopng-notes §1 getFlowsStatus): established, connecting, reset, closed.
     const reset = tcp && ((c2sFlags | s2cFlags) & TCP_RST) !== 0;
     const closed = tcp && !reset && (c2sFlags & TCP_FIN) !== 0 && (s2cFlags & TCP_FIN) !== 0;
     const established = twhOk && !reset && !closed;
     const connecting = tcp && !established && !reset && !closed &&
       (c2sFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (s2cFlags === 0 || (s2cFlags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK));
-    const ntopngKey = (swap16(cliPort) + swap16(srvPort) + vlan + proto +
-      ntopngAddressKey(B, r + o.CLI_ADDR, version) + ntopngAddressKey(B, r + o.SRV_ADDR, version)) >>> 0;
-    const l7 = readL7Base(this.#mem, rec, this.#l7);
+    const l7 = readL7Base(this.#mem, rec, this.#l7, sum);
     const flow = {
-      'cli.ip': fmt(B, r + o.CLI_ADDR),
-      'cli.port': cliPort,
-      'srv.ip': fmt(B, r + o.SRV_ADDR),
-      'srv.port': srvPort,
-      vlan,
-      ip_version: version,
-      'proto.l4': l4Name(proto),
+      'cli.ip': sum.cliIp,
+      'cli.port': sum.cliPort,
+      'srv.ip': sum.srvIp,
+      'srv.port': sum.srvPort,
+      vlan: sum.vlan,
+      ip_version: sum.ipVersion,
+      'proto.l4': sum.l4Name,
       'proto.l4_id': proto,
       'cli2srv.packets': c2sPackets,
       'srv2cli.packets': s2cPackets,
@@ -255,9 +251,8 @@ export class FlowReader {
       tcp_closed: closed,
       'tcp.twh_ok': twhOk,
       tunnel: TUNNEL_NAMES[B[r + o.TUNNEL]] ?? '',
-      'ntopng.key': ntopngKey,
-      // ntopng's hash_entry_id: interface id (0) in the top byte, a 24-bit serial below.
-      hash_entry_id: V.getUint32(r + o.SERIAL, true) & 0xffffff,
+      'ntopng.key': sum.ntopngKey,
+      hash_entry_id: sum.hashId,
       'proto.ndpi': l7['proto.ndpi'],
       'proto.master_ndpi_id': l7['proto.master_ndpi_id'],
       'proto.ndpi_id': l7['proto.ndpi_id'],

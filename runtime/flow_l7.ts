@@ -5,6 +5,7 @@ import {
   breedName, categoryName, protocolBreed, protocolIsEncrypted, protocolPairName, riskName, riskScore,
 } from './ndpi/tables.ts';
 import type { MemoryViews } from './flow.ts';
+import type { FlowInfo, FlowSummary } from './types.ts';
 
 /** nDPI's printed confidence names, by the core's CONF_* values (core-as/flow/record.ts). */
 const CONFIDENCE_NAMES = ['Unknown', 'Match by port', 'Match by IP', 'DPI'];
@@ -104,54 +105,35 @@ function metaNumber(view: DataView, block: number, layout: L7Layout, name: strin
   return view.getUint32(block + layout.numbersAt + layout.numbers[name] * 4, true);
 }
 
-/** The fixed L7 keys of a flow object (readL7Base), in their order. */
-export interface L7Base {
-  'proto.ndpi': string;
-  'proto.master_ndpi_id': number;
-  'proto.ndpi_id': number;
-  'proto.ndpi_cat': string;
-  'proto.ndpi_cat_id': number;
-  'proto.ndpi_breed': string;
-  'proto.is_encrypted': boolean;
-  'proto.ndpi_confidence': string;
-  'proto.ip_ndpi_id': number;
-  flow_risk: number[];
-  flow_risk_names: string[];
-  flow_risk_score: number;
-}
+/** The fixed L7 keys of a flow object (readL7Base). */
+export type L7Base = Pick<FlowInfo, 'proto.ndpi' | 'proto.master_ndpi_id' | 'proto.ndpi_id' | 'proto.ndpi_cat' | 'proto.ndpi_cat_id' |
+  'proto.ndpi_breed' | 'proto.is_encrypted' | 'proto.ndpi_confidence' | 'proto.ip_ndpi_id' | 'flow_risk' | 'flow_risk_names' |
+  'flow_risk_score'>;
 
 /**
- * Protocol pair, category, breed, confidence and risks of the record at `rec`. The caller puts
- * them in the flow object's literal: one shape for every flow, built at once.
+ * Protocol pair, category, breed, confidence and risks of the record at `rec`, completing its
+ * summary. The caller puts them in the flow object's literal: one shape for every flow.
  */
-export function readL7Base(mem: MemoryViews, rec: number, layout: L7Layout): L7Base {
-  const { off } = layout;
+export function readL7Base(mem: MemoryViews, rec: number, layout: L7Layout, sum: FlowSummary): L7Base {
   const view = mem.view;
-  const master = view.getUint16(rec + off.MASTER_PROTO, true);
-  const app = view.getUint16(rec + off.APP_PROTO, true);
-  // nDPI's convention: a single protocol is the app, with master 0 ("[proto: 5/DNS]").
-  const masterId = app === 0 ? 0 : master;
-  const appId = app === 0 ? master : app;
-  const category = view.getUint16(rec + off.CATEGORY, true);
-  const main = masterId !== 0 ? masterId : appId;
-  const risks = riskIds(view, rec + off.RISKS);
+  const main = sum.master !== 0 ? sum.master : sum.app;
   const names: string[] = [];
   let score = 0;
-  for (const id of risks) {
+  for (const id of sum.risks) {
     names.push(riskName(id));
     score += riskScore(id);
   }
   return {
-    'proto.ndpi': protocolPairName(masterId, appId),
-    'proto.master_ndpi_id': masterId,
-    'proto.ndpi_id': appId,
-    'proto.ndpi_cat': categoryName(category),
-    'proto.ndpi_cat_id': category,
-    'proto.ndpi_breed': breedName(protocolBreed(appId)),
+    'proto.ndpi': sum.protoName,
+    'proto.master_ndpi_id': sum.master,
+    'proto.ndpi_id': sum.app,
+    'proto.ndpi_cat': categoryName(sum.categoryId),
+    'proto.ndpi_cat_id': sum.categoryId,
+    'proto.ndpi_breed': breedName(protocolBreed(sum.app)),
     'proto.is_encrypted': protocolIsEncrypted(main),
-    'proto.ndpi_confidence': CONFIDENCE_NAMES[view.getUint8(rec + off.CONFIDENCE)] ?? 'Unknown',
-    'proto.ip_ndpi_id': view.getUint16(rec + off.IP_PROTO, true),
-    flow_risk: risks,
+    'proto.ndpi_confidence': CONFIDENCE_NAMES[view.getUint8(rec + layout.off.CONFIDENCE)] ?? 'Unknown',
+    'proto.ip_ndpi_id': view.getUint16(rec + layout.off.IP_PROTO, true),
+    flow_risk: sum.risks,
     flow_risk_names: names,
     flow_risk_score: score,
   };
