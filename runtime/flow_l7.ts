@@ -2,7 +2,7 @@
 // risks and the dissected metadata, under ntopng's Flow::lua key names (ntopng-notes §2).
 // Reads the record's L7 fields and its metadata block (core-as/dissect/meta.ts).
 import {
-  breedName, categoryName, protocolBreed, protocolIsEncrypted, protocolPairName, riskName, riskScore,
+  breedName, categoryName, protocolBreed, protocolIsEncrypted, riskName, riskScore,
 } from './ndpi/tables.ts';
 import type { MemoryViews } from './flow.ts';
 import type { FlowInfo, FlowSummary } from './types.ts';
