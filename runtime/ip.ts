@@ -2,7 +2,7 @@
 
 /** Text of the addresses seen lately, by address: one string per address, flat. */
 const IPV4_TEXT = new Map<number, string>();
-const IPV4_TEXT_LIMIT = 65536;
+const IPV4_TEXT_LIMIT = 1 << 18;
 const quadCodes: number[] = [];
 
 /**
