@@ -43,6 +43,7 @@ import { dissectSsdp } from "./ssdp";
 import { dissectEthereum } from "./ethereum";
 import { dissectRaknet } from "./raknet";
 import { dissectAvast } from "./avast";
+import { dissectWhatsapp } from "./whatsapp";
 import { dissectJabber } from "./jabber";
 import { dissectOnePayload } from "./one_payload";
 import { dissectVoipGroup } from "./group_voip";
@@ -98,6 +99,7 @@ export const DISSECTOR_LDAP: u32 = 40;
 export const DISSECTOR_ONE_PAYLOAD: u32 = 41;
 export const DISSECTOR_JABBER: u32 = 42;
 export const DISSECTOR_RAKNET: u32 = 43;
+export const DISSECTOR_WHATSAPP: u32 = 44;
 // 52..62: groups of long-tail protocols (group.ts), one registry id per theme.
 export const DISSECTOR_GROUP_VOIP: u32 = 52;
 export const DISSECTOR_GROUP_IOT: u32 = 53;
@@ -128,6 +130,7 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_RTP: return dissectRtp(rec, fromClient);
     case DISSECTOR_DTLS: return dissectDtls(rec, fromClient);
     case DISSECTOR_AVAST: return dissectAvast(rec, fromClient);
+    case DISSECTOR_WHATSAPP: return dissectWhatsapp(rec, fromClient);
     case DISSECTOR_SIP: return dissectSip(rec, fromClient);
     case DISSECTOR_NETBIOS: return dissectNetbios(rec, fromClient);
     case DISSECTOR_DHCP: return dissectDhcp(rec, fromClient);
@@ -213,6 +216,7 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_JABBER: return ON_TCP;
     case DISSECTOR_RAKNET: return ON_UDP;
     case DISSECTOR_AVAST: return ON_TCP | ON_UDP;
+    case DISSECTOR_WHATSAPP: return ON_TCP;
     case DISSECTOR_GROUP_VOIP: return ON_TCP | ON_UDP;
     case DISSECTOR_GROUP_IOT: return ON_TCP | ON_UDP;
     case DISSECTOR_GROUP_RPC: return ON_TCP | ON_UDP;
