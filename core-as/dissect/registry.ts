@@ -44,6 +44,7 @@ import { dissectEthereum } from "./ethereum";
 import { dissectRaknet } from "./raknet";
 import { dissectAvast } from "./avast";
 import { dissectWhatsapp } from "./whatsapp";
+import { dissectAlicloud } from "./alicloud";
 import { dissectJabber } from "./jabber";
 import { dissectOnePayload } from "./one_payload";
 import { dissectVoipGroup } from "./group_voip";
@@ -100,6 +101,7 @@ export const DISSECTOR_ONE_PAYLOAD: u32 = 41;
 export const DISSECTOR_JABBER: u32 = 42;
 export const DISSECTOR_RAKNET: u32 = 43;
 export const DISSECTOR_WHATSAPP: u32 = 44;
+export const DISSECTOR_ALICLOUD: u32 = 45;
 // 52..62: groups of long-tail protocols (group.ts), one registry id per theme.
 export const DISSECTOR_GROUP_VOIP: u32 = 52;
 export const DISSECTOR_GROUP_IOT: u32 = 53;
@@ -131,6 +133,7 @@ export function runDissector(id: u32, rec: usize, fromClient: bool): i32 {
     case DISSECTOR_DTLS: return dissectDtls(rec, fromClient);
     case DISSECTOR_AVAST: return dissectAvast(rec, fromClient);
     case DISSECTOR_WHATSAPP: return dissectWhatsapp(rec, fromClient);
+    case DISSECTOR_ALICLOUD: return dissectAlicloud(rec, fromClient);
     case DISSECTOR_SIP: return dissectSip(rec, fromClient);
     case DISSECTOR_NETBIOS: return dissectNetbios(rec, fromClient);
     case DISSECTOR_DHCP: return dissectDhcp(rec, fromClient);
@@ -217,6 +220,7 @@ export function dissectorTransports(id: u32): u32 {
     case DISSECTOR_RAKNET: return ON_UDP;
     case DISSECTOR_AVAST: return ON_TCP | ON_UDP;
     case DISSECTOR_WHATSAPP: return ON_TCP;
+    case DISSECTOR_ALICLOUD: return ON_TCP;
     case DISSECTOR_GROUP_VOIP: return ON_TCP | ON_UDP;
     case DISSECTOR_GROUP_IOT: return ON_TCP | ON_UDP;
     case DISSECTOR_GROUP_RPC: return ON_TCP | ON_UDP;
