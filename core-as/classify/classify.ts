@@ -13,6 +13,7 @@ import { hostMatchCategory, hostMatchProto, matchHost } from "./host_match";
 import { matchIpv4, matchIpv6 } from "./ip_match";
 import { guessProtoByPorts, protoHasDefaultPort, protoUsesPort } from "./port_guess";
 import { checkIcmpEntropy, endPayloadRisks } from "./payload_risks";
+import { setTcpIssues } from "./tcp_risks";
 import { RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT, RISK_UNIDIRECTIONAL_TRAFFIC, RISK_UNSAFE_PROTOCOL } from "./generated/risks";
 import * as P from "./generated/protocols";
 import {
@@ -199,6 +200,7 @@ export function setFlowRisks(rec: usize, s2cPackets: u64, srvAddr: usize, ipVers
     setRisk(rec, RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT);
   }
   endPayloadRisks(rec, false);
+  if (<u32>load<u8>(rec + FLOW_L4_PROTO) == IPPROTO_TCP) setTcpIssues(rec);
 }
 
 /** The application on top has default ports and the flow uses one (DNS over TLS on 853). */

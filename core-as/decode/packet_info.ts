@@ -18,6 +18,8 @@ export let tcpFlags: u32 = 0;
 export let tos: u32 = 0;
 /** TCP sequence number of the segment (RFC 9293 §3.1), for in-order stream reassembly. */
 export let tcpSeq: u32 = 0;
+/** The packet carried a whole fixed TCP header (20 bytes): its flags were read. */
+export let tcpHeaderSeen: bool = false;
 /** Transport payload (after the TCP/UDP header; after the IP header for other protocols). */
 export let payloadPtr: usize = 0;
 export let payloadLen: u32 = 0;
@@ -38,7 +40,7 @@ export const MAX_TUNNEL_DEPTH: u32 = 4;
 export function resetPacketInfo(): void {
   store<u64>(srcAddr, 0); store<u64>(srcAddr + 8, 0);
   store<u64>(dstAddr, 0); store<u64>(dstAddr + 8, 0);
-  ipVersion = 0; l4Proto = 0; srcPort = 0; dstPort = 0; vlanId = 0; tcpFlags = 0; tcpSeq = 0; tos = 0;
+  ipVersion = 0; l4Proto = 0; srcPort = 0; dstPort = 0; vlanId = 0; tcpFlags = 0; tcpSeq = 0; tos = 0; tcpHeaderSeen = false;
   payloadPtr = 0; payloadLen = 0; tunnel = TUNNEL_NONE; tunnelDepth = 0;
 }
 
@@ -58,7 +60,7 @@ export function resetPacketInfo(): void {
   l4Proto = proto; srcPort = sport; dstPort = dport; tcpFlags = flags;
 }
 
-@inline export function setTcpSeq(seq: u32): void { tcpSeq = seq; }
+@inline export function setTcpSeq(seq: u32): void { tcpSeq = seq; tcpHeaderSeen = true; }
 
 @inline export function setTos(value: u32): void { tos = value; }
 

@@ -25,7 +25,8 @@
 //  115    1 tunnel         TUNNEL_* the flow was found in (decode/packet_info.ts)
 //  116    1 state          STATE_* lifecycle
 //  117    1 payloadChecks  how far the payload-statistics risks got (classify/payload_risks.ts)
-//  118    2 (reserved)
+//  118    1 tcpOddities    TCP_ODD_* segments worth a risk (classify/tcp_risks.ts)
+//  119    1 (reserved)
 //  120    4 nextLink       active: next flow in creation order; free: next free record
 //  124    4 prevActive     active: previous flow in creation order
 //  --- application layer (core-as/dissect, core-as/classify) ---
@@ -75,6 +76,7 @@ export const FLOW_TCP_HANDSHAKE: usize = 114;
 export const FLOW_TUNNEL: usize = 115;
 export const FLOW_STATE: usize = 116;
 export const FLOW_PAYLOAD_CHECKS: usize = 117;
+export const FLOW_TCP_ODDITIES: usize = 118;
 export const FLOW_NEXT_LINK: usize = 120;
 export const FLOW_PREV_ACTIVE: usize = 124;
 export const FLOW_MASTER_PROTO: usize = 128;
@@ -102,6 +104,9 @@ export const FLOW_RECORD_SIZE: usize = 256;
 
 /** Offset between the client-to-server counters and the server-to-client ones. */
 export const FLOW_DIRECTION_STRIDE: usize = FLOW_S2C_PACKETS - FLOW_C2S_PACKETS;
+
+/** tcpOddities: the client sent a segment with no flag at all (a NULL scan). */
+export const TCP_ODD_NULL_SEGMENT: u8 = 1;
 
 // Three-way handshake progress (RFC 9293 §3.5): client SYN, then server SYN+ACK, then client ACK.
 export const TWH_NONE: u8 = 0;

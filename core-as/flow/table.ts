@@ -11,8 +11,9 @@ import {
   FLOW_FIRST_SEEN, FLOW_IP_VERSION, FLOW_KEY_HASH, FLOW_LAST_SEEN, FLOW_NEXT_LINK, FLOW_PREV_ACTIVE, FLOW_RECORD_SIZE,
   FLOW_SERIAL, FLOW_STATE, FLOW_TCP_HANDSHAKE, FLOW_TUNNEL, STATE_ACTIVE, STATE_ENDED, STATE_FREE,
   FLOW_L7_FLAGS, L7_DONE, FLOW_C2S_TOS, FLOW_S2C_TOS, FLOW_C2S_ICMP_TYPE, FLOW_S2C_ICMP_TYPE,
+  FLOW_TCP_ODDITIES, TCP_ODD_NULL_SEGMENT,
 } from "./record";
-import { IPPROTO_ICMP, IPPROTO_ICMPV6 } from "../wire/transport";
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP } from "../wire/transport";
 import { updateHandshake } from "./tcp_state";
 import { classifyNewFlow, setFlowRisks } from "../classify/classify";
 import { finishDissection } from "../dissect/dispatch";
@@ -158,6 +159,8 @@ export function accountPacket(id: u32, tsUs: u64, frameLen: u32): void {
     const flagsAt = rec + FLOW_C2S_TCP_FLAGS + (lastFromClient ? 0 : 1);
     store<u8>(flagsAt, load<u8>(flagsAt) | <u8>info.tcpFlags);
     updateHandshake(rec + FLOW_TCP_HANDSHAKE, lastFromClient, info.tcpFlags);
+  } else if (info.l4Proto == IPPROTO_TCP && info.tcpHeaderSeen && lastFromClient) {
+    store<u8>(rec + FLOW_TCP_ODDITIES, load<u8>(rec + FLOW_TCP_ODDITIES) | TCP_ODD_NULL_SEGMENT);
   }
   // The last packet's TOS and ICMP type/code per direction, as ntopng keeps them (its DSCP and
   // ICMP paginator filters and Flow::lua's tos/icmp tables read them).
