@@ -9,7 +9,7 @@ test('port, then users and command: RSH, Clear-Text Credentials naming the remot
   const f = await tcpConversation(1023, 514, [ascii('1022\0'), ascii('lns\0root\0mkdir testdir\0'), { reply: ascii('\x01Password incorrect.\n') }]);
   assert.equal(proto(f), 'RSH [DPI]');
   assert.ok(f.flow_risk.includes(36), String(f.flow_risk));
-  assert.equal(f.risk_info, "User 'root' executing 'mkdir testdir'");
+  assert.equal((f as unknown as Record<string, unknown>).risk_info, "User 'root' executing 'mkdir testdir'");
   assert.equal(proto(await tcpConversation(1021, 514, [ascii('\0'), { reply: ascii('\0') }, ascii('a\0b\0ls\0')])), 'RSH [DPI]');
 });
 
