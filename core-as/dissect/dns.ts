@@ -15,7 +15,8 @@ import { FLOW_L7_FLAGS, L7_DETECTED } from "../flow/record";
 import { applyHostName, setDetected, setRisk } from "../classify/classify";
 import { PROTO_DNS, PROTO_LLMNR, PROTO_MDNS } from "../classify/generated/protocols";
 import {
-  RISK_DNS_LARGE_PACKET, RISK_DNS_SUSPICIOUS_TRAFFIC, RISK_ERROR_CODE_DETECTED, RISK_INVALID_CHARACTERS, RISK_MINOR_ISSUES,
+  RISK_DNS_LARGE_PACKET, RISK_DNS_SUSPICIOUS_TRAFFIC, RISK_ERROR_CODE_DETECTED, RISK_INVALID_CHARACTERS, RISK_MALFORMED_PACKET,
+  RISK_MINOR_ISSUES,
 } from "../classify/generated/risks";
 import {
   META_NUM_DNS_INVALID_CHARS, META_NUM_DNS_QUERY_TYPE, META_NUM_DNS_RCODE, META_STR_HOST, META_STR_INFO,
@@ -43,6 +44,8 @@ const DNS_LARGE_PACKET: usize = 512;
 const NO_ADDRESS: usize = memory.data<u8>([0x30, 0x2e, 0x30, 0x2e, 0x30, 0x2e, 0x30]); // "0.0.0.0"
 let nameLen: usize = 0;
 let nameInvalid: bool = false;
+/** The last readName() met a label longer than 63 bytes (RFC 1035 §2.3.4) or past the message end. */
+let nameLengthBad: bool = false;
 /** Length of the name's first label (RISK_DNS_SUSPICIOUS_TRAFFIC looks at it). */
 let firstLabelLen: u32 = 0;
 /** Where the name's encoding ended in the message (after its first pointer, if any). */
@@ -71,6 +74,7 @@ let nameEnd: usize = 0;
 function readName(msg: usize, p: usize, end: usize): bool {
   nameLen = 0;
   nameInvalid = false;
+  nameLengthBad = false;
   nameEnd = 0;
   firstLabelLen = 0;
   let cursor = p;
@@ -89,8 +93,12 @@ function readName(msg: usize, p: usize, end: usize): bool {
       cursor = target;
       continue;
     }
-    if ((len & DNS_POINTER_MASK) != 0) return false; // 0x40/0x80: extended labels, unsupported
-    if (cursor + 1 + <usize>len > end) return false;
+    // 0x40/0x80: extended labels, unsupported; nDPI calls such a name (or one running past the
+    // message) an "Invalid DNS Query Lenght", a malformed packet.
+    if ((len & DNS_POINTER_MASK) != 0 || cursor + 1 + <usize>len > end) {
+      nameLengthBad = true;
+      return false;
+    }
     if (nameLen != 0 && nameLen < DNS_MAX_NAME) store<u8>(nameBuf + nameLen++, 0x2e);
     if (firstLabelLen == 0) firstLabelLen = len;
     for (let i: usize = 1; i <= <usize>len; i++) {
@@ -125,15 +133,26 @@ export function dissectDns(rec: usize, fromClient: bool): i32 {
   const questions = dnsQdCount(msg);
   const answers = dnsAnCount(msg);
   const isResponse = (flags & DNS_FLAG_RESPONSE) != 0;
+  const detected = (load<u8>(rec + FLOW_L7_FLAGS) & L7_DETECTED) != 0;
+  if (detected && proto == PROTO_DNS && !isResponse && !isPlainQueryHeader(flags, questions, answers, dnsNsCount(msg))) {
+    // A later query of a DNS flow whose header makes no sense: nDPI's "Invalid DNS Header".
+    setRisk(rec, RISK_MALFORMED_PACKET);
+    return R_MATCH;
+  }
   if ((flags & DNS_OPCODE_MASK) >> 11 > 6 || questions > MAX_QUESTIONS ||
       (!isResponse && proto != PROTO_MDNS && (questions == 0 || answers > MAX_RECORDS)) ||
       answers > MAX_RECORDS || dnsNsCount(msg) > MAX_RECORDS) {
     return R_NO;
   }
   // Header plausible: this is the protocol, whatever the rest holds.
-  if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DETECTED) == 0) setDetected(rec, proto, 0);
+  if (!detected) setDetected(rec, proto, 0);
   let p = msg + DNS_HEADER_LEN;
-  if (questions > 0 && readName(msg, p, end)) {
+  const named = questions > 0 && readName(msg, p, end);
+  if (questions > 0 && !named && nameLengthBad && proto == PROTO_DNS) {
+    setRisk(rec, RISK_MALFORMED_PACKET);
+    if (nameInvalid) setRisk(rec, RISK_INVALID_CHARACTERS);
+  }
+  if (named) {
     p = nameEnd;
     // nDPI reports the latest query of the flow (a reused port carries several).
     if (!isResponse || !metaHasString(rec, META_STR_HOST)) storeQueryName(rec, proto);
@@ -204,6 +223,17 @@ function storeQueryName(rec: usize, proto: u32): void {
   }
   if (proto == PROTO_DNS && firstLabelLen > LONG_LABEL && !endsWithExemptSuffix()) setRisk(rec, RISK_DNS_SUSPICIOUS_TRAFFIC);
   applyHostName(rec);
+}
+
+/**
+ * A query header nDPI accepts on a DNS flow (RFC 1035 §4.1.1): neither AA nor TC set (they only
+ * mean something in a response), at most MAX_QUESTIONS questions, no answer and no authority
+ * record. The bits were read from fuzz-2006-06-26-2594.pcap, whose later queries nDPI calls
+ * "Invalid DNS Header" exactly when one of these fails.
+ */
+const DNS_FLAGS_AA_TC: u32 = 0x0600;
+function isPlainQueryHeader(flags: u32, questions: u32, answers: u32, authority: u32): bool {
+  return (flags & DNS_FLAGS_AA_TC) == 0 && questions <= MAX_QUESTIONS && answers == 0 && authority == 0;
 }
 
 /** Record types nDPI calls obsolete (risks_notes.md, "Obsolete DNS record type"). */

@@ -137,3 +137,32 @@ test('zero questions in a query, or implausible counts, are not DNS by payload',
     assert.notEqual(f['proto.ndpi_confidence'], 'DPI');
   }
 });
+
+test('malformed query names: a label over 63 bytes or past the end is a malformed packet (nDPI\'s "Invalid DNS Query Lenght")', async () => {
+  // fuzz-2006-06-26-2594.pcap: a label length byte 0x69 (105) inside the name, and one running past the end.
+  const over63 = cat(header(QUERY, 1, 0), [3], ascii('sip'), [0x69], ascii('cybercity'), [2], ascii('dk'), [0], be16(33), be16(1));
+  const f = await udpConversation(2774, 53, [over63]);
+  assert.equal(proto(f), 'DNS [DPI]');
+  assert.ok(hasRisk(f, 'Malformed Packet'));
+  const pastEnd = cat(header(QUERY, 1, 0), [40], ascii('short'));
+  assert.ok(hasRisk(await udpConversation(40011, 53, [pastEnd]), 'Malformed Packet'));
+  // Invalid characters read before the name broke off still count.
+  const badChars = cat(header(QUERY, 1, 0), [2], [0xaa, 0xaa], [0xaa], ascii('xx'));
+  const g = await udpConversation(2748, 53, [badChars]);
+  assert.ok(hasRisk(g, 'Malformed Packet') && hasRisk(g, 'Non-Printable/Invalid Chars Detected'));
+  // A well-formed name has neither.
+  const fine = await udpConversation(2744, 53, [cat(header(QUERY, 1, 0), question('_sip._udp.sip.cybercity.dk', 33))]);
+  assert.ok(!hasRisk(fine, 'Malformed Packet'));
+});
+
+test('a later query of a DNS flow with AA or TC set, answers, authority records or too many questions: Invalid DNS Header', async () => {
+  const good = cat(header(QUERY, 1, 0), question('sip.cybercity.dk'));
+  for (const bad of [header(QUERY | 0x0400, 1, 0), header(QUERY | 0x0200, 1, 0), header(QUERY, 1, 3), header(QUERY, 1, 0, 2), header(QUERY, 17, 0)]) {
+    const f = await udpConversation(2740, 53, [good, cat(bad, question('sip.cybercity.dk'))]);
+    assert.equal(proto(f), 'DNS [DPI]');
+    assert.ok(hasRisk(f, 'Malformed Packet'), Buffer.from(bad).toString('hex'));
+  }
+  // NOTIFY (opcode 4) and RD/AD bits are fine (fuzz-2006-06-26-2594.pcap flow 50).
+  const notify = await udpConversation(2752, 53, [good, cat(header(0x2100, 1, 0), question('sip.cybercity.dk'))]);
+  assert.ok(!hasRisk(notify, 'Malformed Packet'));
+});
