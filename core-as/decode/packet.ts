@@ -27,7 +27,7 @@ import {
 } from "../wire/ieee80211";
 import {
   IPV4_DST, IPV4_MIN_HEADER_LEN, IPV4_SRC, ipVersionNibble, ipv4FragOffset, ipv4HeaderLen,
-  ipv4Protocol, ipv4Tos, ipv4TotalLen,
+  ipv4MoreFragments, ipv4Protocol, ipv4Tos, ipv4TotalLen,
 } from "../wire/ipv4";
 import {
   EXT_FRAGMENT, IPV6_DST, IPV6_HEADER_LEN, IPV6_SRC, extHeaderLen, fragmentOffset,
@@ -216,6 +216,7 @@ function decodeIpv4(p: usize, end: usize): i32 {
     ipEnd = p + totalLen; // drops Ethernet padding
   }
   if (ipv4FragOffset(p) != 0) return SKIP_IP_FRAGMENT;
+  if (ipv4MoreFragments(p)) info.setFragmented();
   info.setAddresses(4, p + IPV4_SRC, p + IPV4_DST);
   info.setTos(ipv4Tos(p));
   return decodeTransport(ipv4Protocol(p), p + headerLen, ipEnd);
@@ -237,7 +238,10 @@ function decodeIpv6(p: usize, end: usize): i32 {
     const kind = next;
     const len = extHeaderLen(q, kind);
     if (ipEnd - q < len) return SKIP_TRUNCATED;
-    if (kind == EXT_FRAGMENT && fragmentOffset(q) != 0) return SKIP_IP_FRAGMENT;
+    if (kind == EXT_FRAGMENT) {
+      if (fragmentOffset(q) != 0) return SKIP_IP_FRAGMENT;
+      info.setFragmented();
+    }
     next = u8at(q);
     q += len;
   }

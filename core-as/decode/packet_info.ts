@@ -20,6 +20,8 @@ export let tos: u32 = 0;
 export let tcpSeq: u32 = 0;
 /** The packet carried a whole fixed TCP header (20 bytes): its flags were read. */
 export let tcpHeaderSeen: bool = false;
+/** The IP packet is the first fragment of a larger datagram (IPv4 MF, or an IPv6 Fragment header). */
+export let ipFragmented: bool = false;
 /** Transport payload (after the TCP/UDP header; after the IP header for other protocols). */
 export let payloadPtr: usize = 0;
 export let payloadLen: u32 = 0;
@@ -40,7 +42,7 @@ export const MAX_TUNNEL_DEPTH: u32 = 4;
 export function resetPacketInfo(): void {
   store<u64>(srcAddr, 0); store<u64>(srcAddr + 8, 0);
   store<u64>(dstAddr, 0); store<u64>(dstAddr + 8, 0);
-  ipVersion = 0; l4Proto = 0; srcPort = 0; dstPort = 0; vlanId = 0; tcpFlags = 0; tcpSeq = 0; tos = 0; tcpHeaderSeen = false;
+  ipVersion = 0; l4Proto = 0; srcPort = 0; dstPort = 0; vlanId = 0; tcpFlags = 0; tcpSeq = 0; tos = 0; tcpHeaderSeen = false; ipFragmented = false;
   payloadPtr = 0; payloadLen = 0; tunnel = TUNNEL_NONE; tunnelDepth = 0;
 }
 
@@ -63,6 +65,8 @@ export function resetPacketInfo(): void {
 @inline export function setTcpSeq(seq: u32): void { tcpSeq = seq; tcpHeaderSeen = true; }
 
 @inline export function setTos(value: u32): void { tos = value; }
+
+@inline export function setFragmented(): void { ipFragmented = true; }
 
 @inline export function setPayload(ptr: usize, len: u32): void {
   payloadPtr = ptr; payloadLen = len;

@@ -15,7 +15,7 @@ import { FLOW_L7_FLAGS, L7_DETECTED } from "../flow/record";
 import { applyHostName, setDetected, setRisk } from "../classify/classify";
 import { PROTO_DNS, PROTO_LLMNR, PROTO_MDNS } from "../classify/generated/protocols";
 import {
-  RISK_DNS_LARGE_PACKET, RISK_DNS_SUSPICIOUS_TRAFFIC, RISK_ERROR_CODE_DETECTED, RISK_INVALID_CHARACTERS, RISK_MALFORMED_PACKET,
+  RISK_DNS_FRAGMENTED, RISK_DNS_LARGE_PACKET, RISK_DNS_SUSPICIOUS_TRAFFIC, RISK_ERROR_CODE_DETECTED, RISK_INVALID_CHARACTERS, RISK_MALFORMED_PACKET,
   RISK_MINOR_ISSUES,
 } from "../classify/generated/risks";
 import {
@@ -146,6 +146,8 @@ export function dissectDns(rec: usize, fromClient: bool): i32 {
   }
   // Header plausible: this is the protocol, whatever the rest holds.
   if (!detected) setDetected(rec, proto, 0);
+  // A DNS message in a fragmented IP datagram (risks_notes.md; the first fragment is the one read).
+  if (info.ipFragmented && proto == PROTO_DNS) setRisk(rec, RISK_DNS_FRAGMENTED);
   let p = msg + DNS_HEADER_LEN;
   const named = questions > 0 && readName(msg, p, end);
   if (questions > 0 && !named && nameLengthBad && proto == PROTO_DNS) {

@@ -3,7 +3,8 @@
 // end, compression pointer loops).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ascii, be16, be32, cat } from '../core/bytes.ts';
+import { ETH, IPPROTO, LINKTYPE, ascii, be16, be32, cat, ethernet, ipv4, ipv6, udp } from '../core/bytes.ts';
+import { onlyFlow, runFrames } from '../core/run.ts';
 import { proto, tcpConversation, udpConversation } from './l7-flows.ts';
 import type { FlowInfo } from '../../runtime/types.ts';
 
@@ -165,4 +166,14 @@ test('a later query of a DNS flow with AA or TC set, answers, authority records 
   // NOTIFY (opcode 4) and RD/AD bits are fine (fuzz-2006-06-26-2594.pcap flow 50).
   const notify = await udpConversation(2752, 53, [good, cat(header(0x2100, 1, 0), question('sip.cybercity.dk'))]);
   assert.ok(!hasRisk(notify, 'Malformed Packet'));
+});
+
+test('a DNS message in the first fragment of an IPv4 or IPv6 datagram: Fragmented DNS Message', async () => {
+  const r = cat(header(RESPONSE, 1, 1), question('big.example'), answer(1, [10, 0, 0, 1]));
+  const dgram = udp({ sport: 53, dport: 40020, payload: r });
+  const v4 = (more: boolean) => ethernet(ETH.IPV4, ipv4({ src: '10.0.0.2', dst: '10.0.0.1', protocol: IPPROTO.UDP, payload: dgram, moreFragments: more }));
+  assert.ok(hasRisk(onlyFlow(await runFrames(LINKTYPE.ETHERNET, [v4(true)])), 'Fragmented DNS Message'));
+  assert.ok(!hasRisk(onlyFlow(await runFrames(LINKTYPE.ETHERNET, [v4(false)])), 'Fragmented DNS Message'));
+  const v6 = ethernet(ETH.IPV6, ipv6({ src: 'fe80::2', dst: 'fe80::1', nextHeader: IPPROTO.UDP, payload: dgram, ext: [{ type: 'fragment', offset: 0, more: true }] }));
+  assert.ok(hasRisk(onlyFlow(await runFrames(LINKTYPE.ETHERNET, [v6])), 'Fragmented DNS Message'));
 });
