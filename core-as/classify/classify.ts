@@ -164,9 +164,12 @@ export function guessUndetected(rec: usize): void {
 
 // --- Flow-level risks, decided when the flow ends -------------------------------------------
 
-/** Protocols that only ever send one way (exports, logs, streams): no unidirectional risk. */
-function isOneWayByNature(proto: u32): bool {
-  return proto == P.PROTO_SYSLOG || proto == P.PROTO_COLLECTD || proto == P.PROTO_NETFLOW ||
+/**
+ * Protocols that only ever send one way (exports, logs, streams, multicast DNS answers sent to
+ * one host): no unidirectional risk. Syslog only over UDP: nDPI flags one-way TCP syslog.
+ */
+function isOneWayByNature(proto: u32, l4: u32): bool {
+  return (proto == P.PROTO_SYSLOG && l4 != IPPROTO_TCP) || proto == P.PROTO_MDNS || proto == P.PROTO_COLLECTD || proto == P.PROTO_NETFLOW ||
     proto == P.PROTO_SFLOW || proto == P.PROTO_RTP || proto == P.PROTO_CPHA ||
     proto == P.PROTO_SONOS;
 }
@@ -189,7 +192,8 @@ function isGroupAddress(addr: usize, version: u32): bool {
 export function setFlowRisks(rec: usize, s2cPackets: u64, srvAddr: usize, ipVersion: u32): void {
   const master = <u32>load<u16>(rec + FLOW_MASTER_PROTO);
   const app = <u32>load<u16>(rec + FLOW_APP_PROTO);
-  if (s2cPackets == 0 && !isGroupAddress(srvAddr, ipVersion) && !isOneWayByNature(master) && !isOneWayByNature(app)) {
+  const l4 = <u32>load<u8>(rec + FLOW_L4_PROTO);
+  if (s2cPackets == 0 && !isGroupAddress(srvAddr, ipVersion) && !isOneWayByNature(master, l4) && !isOneWayByNature(app, l4)) {
     setRisk(rec, RISK_UNIDIRECTIONAL_TRAFFIC);
   }
   const breed = P.protoBreed(app != 0 ? app : master);
