@@ -215,10 +215,15 @@ function appOnItsPort(rec: usize, app: u32): bool {
   return protoUsesPort(app, l4, <u32>load<u16>(rec + FLOW_CLI_PORT)) || protoUsesPort(app, l4, <u32>load<u16>(rec + FLOW_SRV_PORT));
 }
 
-/** True when the protocol has no default port for the flow's transport, or one end uses one. */
+/**
+ * True when the protocol has no default port for the flow's transport, or one end uses one.
+ * FTP data connections use the ports the control connection negotiated (RFC 959 §3.2, passive
+ * mode): nDPI never calls them off their port (ftp.pcap).
+ */
 function onDefaultPort(rec: usize, proto: u32): bool {
   const l4 = <u32>load<u8>(rec + FLOW_L4_PROTO);
   if (l4 != IPPROTO_TCP && l4 != IPPROTO_UDP) return true;
+  if (proto == P.PROTO_FTP_DATA) return true;
   if (!protoHasDefaultPort(proto, l4)) return true;
   const cli = <u32>load<u16>(rec + FLOW_CLI_PORT);
   const srv = <u32>load<u16>(rec + FLOW_SRV_PORT);

@@ -52,6 +52,8 @@ test('a directory listing on a data connection: FTP_DATA', async () => {
   assert.equal(proto(f), 'FTP_DATA [DPI]');
   const g = await tcpConversation(50695, 25685, [s('drwxr-sr-t    2 0        0        4096 Feb 19  2016 pub\r\n')]);
   assert.equal(proto(g), 'FTP_DATA [DPI]');
+  // A negotiated port (ftp.pcap): not a known protocol on a non-standard port.
+  assert.ok(!f.flow_risk.includes(5) && !g.flow_risk.includes(5));
 });
 
 test('SMTP, POP3, IMAP and NNTP conversations are not FTP', async () => {
