@@ -34,11 +34,11 @@
 //   4 u32 packets of the flow (both directions) when it became HTTP
 import * as info from "../decode/packet_info";
 import {
-  FLOW_APP_PROTO, FLOW_C2S_PACKETS, FLOW_DISSECTOR, FLOW_DISSECTOR_STATE, FLOW_MASTER_PROTO, FLOW_S2C_PACKETS,
+  FLOW_APP_PROTO, FLOW_C2S_PACKETS, FLOW_CATEGORY, FLOW_DISSECTOR, FLOW_DISSECTOR_STATE, FLOW_MASTER_PROTO, FLOW_S2C_PACKETS,
 } from "../flow/record";
 import { applyHostName, setDetected } from "../classify/classify";
 import {
-  PROTO_BITTORRENT, PROTO_HTTP, PROTO_HTTP2, PROTO_HTTP_CONNECT, PROTO_HTTP_PROXY, PROTO_SOAP,
+  CATEGORY_CONNECTIVITY_CHECK, PROTO_BITTORRENT, PROTO_HTTP, PROTO_HTTP2, PROTO_HTTP_CONNECT, PROTO_HTTP_PROXY, PROTO_SOAP,
 } from "../classify/generated/protocols";
 import { IPPROTO_TCP } from "../wire/transport";
 import {
@@ -49,7 +49,7 @@ import {
   META_NUM_HTTP_STATUS, META_STR_CONTENT_TYPE, META_STR_HOST, META_STR_HTTP_METHOD, META_STR_HTTP_SERVER,
   META_STR_REQ_CONTENT_TYPE, META_STR_URL, META_STR_USER_AGENT, metaHasString, metaSetNumber, metaSetString,
 } from "./meta";
-import { appOfAgent, appOfMediaType, appOfServer, appOfTarget } from "./http_apps";
+import { appOfAgent, appOfMediaType, appOfServer, appOfTarget, isConnectivityCheckTarget } from "./http_apps";
 import {
   checkAuthorization, checkDotPath, checkDownload, checkHeaderName, checkNumericHost, checkResponseContent,
   checkServer, checkStatus, checkUserAgent, flagMissingUserAgent, mediaTypeLength,
@@ -270,7 +270,10 @@ function readRequest(rec: usize, p: usize, end: usize, methodLen: usize, fromCli
       setApp(rec, appOfTarget(target, targetLen));
     }
   }
-  return <i32>noteRequestFields(rec, flags);
+  const result = <i32>noteRequestFields(rec, flags);
+  // After the host list named the application: the probe's category wins over the host's.
+  if (lineComplete && !isConnect && isConnectivityCheckTarget(target, targetLen)) store<u16>(rec + FLOW_CATEGORY, CATEGORY_CONNECTIVITY_CHECK);
+  return result;
 }
 
 /** Status code of a status line at p ("HTTP/1.x SP 3DIGIT", RFC 9112 §4), 0 when it is not one. */

@@ -40,3 +40,20 @@ export function appOfAgent(agent: usize, len: usize): u32 {
   if (startsWith(agent, end, "Microsoft-Delivery-Optimization/") || startsWith(agent, end, "Windows-Update-Agent")) return PROTO_WINDOWS_UPDATE;
   return 0;
 }
+
+/**
+ * Android's connectivity probe ("/generate_204", RFC 6585's 204 answer, also spelt
+ * "/generate204"): nDPI gives such a request the ConnCheck category whatever the host
+ * (conncheck.pcap: www.google.eu, play.googleapis.com, an OPPO server).
+ */
+export function isConnectivityCheckTarget(target: usize, len: usize): bool {
+  const end = target + len;
+  return isPathThenEnd(target, end, "/generate_204") || isPathThenEnd(target, end, "/generate204");
+}
+
+/** The target is `path`, alone or followed by a query. */
+function isPathThenEnd(target: usize, end: usize, path: string): bool {
+  const n = <usize>path.length;
+  if (!startsWith(target, end, path)) return false;
+  return end - target == n || load<u8>(target + n) == 0x3f; // '?'
+}

@@ -320,3 +320,14 @@ test('truncated and malformed segments: no crash, nothing read past a segment', 
   const cut = await exchange([request('GET /q?x=%2 HTTP/1.1', ['Host: a.example', `User-Agent: ${UA}`])]);
   assert.equal(cut['protos.http.last_url'], 'a.example/q?x=%2');
 });
+
+test('connectivity probes (/generate_204, /generate204) are ConnCheck whatever the host list says (conncheck.pcap)', async () => {
+  const probe = (target: string, host: string) => exchange([request(`GET ${target} HTTP/1.1`, [`Host: ${host}`, 'User-Agent: Dalvik/2.1.0 (Linux; U; Android 11)'])]);
+  const google = await probe('/generate_204', 'www.google.eu');
+  assert.equal(proto(google), 'HTTP.Google [DPI]');
+  assert.equal(google['proto.ndpi_cat'], 'ConnCheck');
+  assert.equal((await probe('/generate204', 'conn-service-eu-04.allawnos.com'))['proto.ndpi_cat'], 'ConnCheck');
+  assert.equal((await probe('/generate_204?x=1', 'www.google.eu'))['proto.ndpi_cat'], 'ConnCheck');
+  // Only that path: a longer one keeps the host's category.
+  assert.equal((await probe('/generate_2048', 'www.google.eu'))['proto.ndpi_cat'], 'Web');
+});
