@@ -102,6 +102,43 @@ function toUri(source: LuaWasmSource): string {
   return URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/wasm' }));
 }
 
+/**
+ * Emscripten's setjmp/longjmp goes through the JS import invoke_vii: every lua_pcall (every
+ * check run) calls it. wasmoon's glue is an assertion build, whose invoke_vii reaches stackSave
+ * through a checking wrapper (`apply`) and reads the function table twice to verify its mirror:
+ * about 0.3 µs a call. This one does the same with the raw exports: save the stack pointer, call
+ * the table entry, and on a longjmp (Emscripten throws a number, Infinity) restore it and flag
+ * it with setThrew; any other exception goes on up. It falls back to the glue's own until the
+ * exports are known (they are before Lua ever runs).
+ */
+function replaceInvoke(imports: unknown, exportsOf: () => Record<string, unknown> | null): void {
+  const env = (imports as { env?: Record<string, unknown> } | undefined)?.env;
+  const original = env?.invoke_vii;
+  if (env === undefined || typeof original !== 'function') return;
+  let fast: ((index: number, a: number, b: number) => void) | null = null;
+  env.invoke_vii = (index: number, a: number, b: number): void => {
+    if (fast === null) {
+      const x = exportsOf();
+      const table = x?.__indirect_function_table as WebAssembly.Table | undefined;
+      const stackSave = x?.stackSave as (() => number) | undefined;
+      const stackRestore = x?.stackRestore as ((sp: number) => void) | undefined;
+      const setThrew = x?.setThrew as ((threw: number, value: number) => void) | undefined;
+      if (!table || !stackSave || !stackRestore || !setThrew) return (original as (i: number, a: number, b: number) => void)(index, a, b);
+      fast = (i, p, q) => {
+        const sp = stackSave();
+        try {
+          (table.get(i) as (p: number, q: number) => void)(p, q);
+        } catch (error) {
+          stackRestore(sp);
+          if (error !== (error as number) + 0) throw error;
+          setThrew(1, 0);
+        }
+      };
+    }
+    fast(index, a, b);
+  };
+}
+
 /** Serialises instantiations: the export capture patches WebAssembly for the duration of one. */
 let instantiating: Promise<unknown> = Promise.resolve();
 
@@ -122,10 +159,12 @@ async function instantiate(uri: string): Promise<LuaModule> {
   let luaWasm: LuaWasm;
   try {
     wasm.instantiate = function (this: unknown, ...args: unknown[]) {
+      replaceInvoke(args[1], () => exports);
       return originals.instantiate.apply(this, args).then(capture);
     };
     if (originals.instantiateStreaming) {
       wasm.instantiateStreaming = function (this: unknown, ...args: unknown[]) {
+        replaceInvoke(args[1], () => exports);
         return originals.instantiateStreaming.apply(this, args).then(capture);
       };
     }
