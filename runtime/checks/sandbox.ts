@@ -16,6 +16,7 @@
 // run long is bounded or charged before it starts; what remains is a single VM instruction over
 // a long string (<, a string-to-number coercion inside a C function), bounded by maxStringBytes.
 import { loadLuaModule, type LuaApi, type LuaModule, type LuaWasmSource } from './lua_module.ts';
+import { decodeText } from '../flow_l7.ts';
 import { ByteWriter, decodeValue, encodeValue, type LuaValue } from './value_codec.ts';
 import { BOOTSTRAP_LUA } from './lua/bootstrap.ts';
 import { LOCKDOWN_LUA } from './lua/lockdown.ts';
@@ -147,7 +148,7 @@ const BASE_TOP = 6;
 const NO_EVENTS: CheckEvent[] = [];
 /** The common result, shared (callers must not modify results). */
 const OK_NO_EVENTS: RunResult = Object.freeze({ ok: true, events: Object.freeze(NO_EVENTS) as CheckEvent[] }) as RunResult;
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+
 
 /** Per-module helpers: C strings, the string scratch area. */
 class ModuleIO {
@@ -213,18 +214,10 @@ class ModuleIO {
     return this.#view(L, idx).slice();
   }
 
+  /** Short ASCII strings (alert messages, names) are copied as char codes: flat, no decoder call. */
   readString(L: number, idx: number): string {
     const bytes = this.#view(L, idx);
-    if (bytes.length <= 32) {
-      let ascii = '';
-      for (let i = 0; i < bytes.length; i++) {
-        const c = bytes[i];
-        if (c > 0x7f) return utf8.decode(bytes);
-        ascii += String.fromCharCode(c);
-      }
-      return ascii;
-    }
-    return utf8.decode(bytes);
+    return decodeText(bytes, 0, bytes.length);
   }
 }
 
