@@ -8,7 +8,7 @@ import { formatMetric, l7Metrics, topConfusions } from './conformance-l7.ts';
 
 /** Rates already reached on dev+extra; a change that lowers one is a regression. */
 const FLOORS: Record<string, number> = {
-  'master.app pair': 0.955,
+  'master.app pair': 0.985,
   'Hostname/SNI': 0.97,
   'JA3C': 0.99,
   'JA4': 0.99,
