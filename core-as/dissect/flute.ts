@@ -41,7 +41,7 @@ export function dissectFlute(rec: usize, fromClient: bool): i32 {
       setDetected(rec, PROTO_FLUTE, 0);
       return R_DONE;
     }
-    const words = het >= 128 ? 1 : <usize>load<u8>(p + at + 1);
+    const words: usize = het >= 128 ? <usize>1 : <usize>load<u8>(p + at + 1);
     if (words == 0) return R_NO;
     at += words << 2;
   }

@@ -15,7 +15,8 @@
 // State: one flags byte (F_* below) in the area the text protocols share (flow_state.ts
 // GROUP_TEXT, TEXT_FTP_FLAGS).
 import * as info from "../decode/packet_info";
-import { inWordList, lineEnd, skipBlanks, startsWithCi, tokenEnd } from "../util/ascii";
+import { startsWithCi } from "../util/ascii";
+import { argumentEnd, argumentStart, commandEnd, readCommand } from "./command";
 import { FLOW_DPI_PACKETS, FLOW_L7_FLAGS, L7_DETECTED } from "../flow/record";
 import { setDetected, setRisk } from "../classify/classify";
 import { RISK_UNSAFE_PROTOCOL } from "../classify/generated/risks";
@@ -57,12 +58,9 @@ export function dissectFtp(rec: usize, fromClient: bool): i32 {
   if (state == 0) return R_MAYBE; // another undecided dissector holds the state area for now
   let flags = load<u8>(state + TEXT_FTP_FLAGS);
   if (fromClient) {
-    const word = tokenEnd(p, end);
-    const n = word - p;
-    if (n < 3 || n > 4 || !inWordList(p, n, COMMANDS)) return detected ? R_MATCH : R_NO;
+    if (!readCommand(p, end, COMMANDS)) return detected ? R_MATCH : R_NO;
     flags |= F_COMMAND;
-    const arg = skipBlanks(word, end);
-    const argEnd = lineEnd(arg, end);
+    const word = commandEnd, arg = argumentStart, argEnd = argumentEnd;
     if (startsWithCi(p, word, "USER")) {
       foundUser(rec, arg, argEnd - arg, "FTP ");
       flags |= F_USER;

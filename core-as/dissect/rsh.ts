@@ -69,7 +69,7 @@ function isThreeStrings(p: usize, len: usize): bool {
 }
 
 const MAX_INFO_PART: usize = 96;
-const infoBuf: usize = memory.data(<i32>(2 * MAX_INFO_PART + 32));
+const infoBuf: usize = memory.data(<i32>(2 * <i32>MAX_INFO_PART + 32));
 
 /** "User '<remote user>' executing '<command>'" from the checked three strings. */
 function describeCommand(rec: usize, p: usize, len: usize): void {
