@@ -14,7 +14,9 @@ import { matchIpv4, matchIpv6 } from "./ip_match";
 import { guessProtoByPorts, protoHasDefaultPort, protoUsesPort } from "./port_guess";
 import { checkIcmpEntropy, endPayloadRisks } from "./payload_risks";
 import { setTcpIssues } from "./tcp_risks";
-import { RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT, RISK_UNIDIRECTIONAL_TRAFFIC, RISK_UNSAFE_PROTOCOL } from "./generated/risks";
+import {
+  RISK_DESKTOP_OR_FILE_SHARING_SESSION, RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT, RISK_UNIDIRECTIONAL_TRAFFIC, RISK_UNSAFE_PROTOCOL,
+} from "./generated/risks";
 import * as P from "./generated/protocols";
 import {
   IPPROTO_ESP, IPPROTO_GRE, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_IPIP, IPPROTO_SCTP,
@@ -203,6 +205,9 @@ export function setFlowRisks(rec: usize, s2cPackets: u64, srvAddr: usize, ipVers
   if (load<u8>(rec + FLOW_CONFIDENCE) == CONF_DPI && master != 0 && !onDefaultPort(rec, master) && !appOnItsPort(rec, app)) {
     setRisk(rec, RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT);
   }
+  // RDP is a desktop-sharing session even when only its port named it (all 8 RDP flows of the
+  // ground truth carry the risk, the 5 guessed by port included; rdp.ts sets it on detection).
+  if (master == P.PROTO_RDP) setRisk(rec, RISK_DESKTOP_OR_FILE_SHARING_SESSION);
   endPayloadRisks(rec, false);
   if (<u32>load<u8>(rec + FLOW_L4_PROTO) == IPPROTO_TCP) setTcpIssues(rec);
 }

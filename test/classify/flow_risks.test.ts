@@ -27,3 +27,13 @@ test('syslog one way: exempt over UDP, flagged over TCP (synscan.pcap, syslog.pc
   assert.equal(proto(f), 'Syslog [Match by port]');
   assert.ok(await one(Promise.resolve(f)));
 });
+
+test('RDP named by its port only (a SYN to 3389, synscan.pcap) is still a desktop-sharing session', async () => {
+  const syn = ethernet(ETH.IPV4, ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: IPPROTO.TCP, payload: tcp({ sport: 40001, dport: 3389, seq: 1, flags: TCP_FLAG.SYN }) }));
+  const f = onlyFlow(await runFrames(LINKTYPE.ETHERNET, [syn]));
+  assert.equal(proto(f), 'RDP [Match by port]');
+  assert.ok([...f.flow_risk].includes(30));
+  // Another remote-access protocol guessed by its port is not (VNC on 5900: 6 such flows without it).
+  const vnc = ethernet(ETH.IPV4, ipv4({ src: '10.0.0.1', dst: '10.0.0.2', protocol: IPPROTO.TCP, payload: tcp({ sport: 40001, dport: 5900, seq: 1, flags: TCP_FLAG.SYN }) }));
+  assert.ok(![...onlyFlow(await runFrames(LINKTYPE.ETHERNET, [vnc])).flow_risk].includes(30));
+});
