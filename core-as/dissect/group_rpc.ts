@@ -1,5 +1,5 @@
 // RPC, messaging and storage protocols of the long tail, offered as one dissector (group.ts):
-// AMQP, CORBA (GIOP/MIOP), Thrift, AFS Rx, FastCGI, DRDA and Lustre.
+// AMQP, CORBA (GIOP/MIOP), Thrift, AFS Rx, FastCGI, DRDA, Lustre and bare Protocol Buffers.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
@@ -11,6 +11,7 @@ import { RX_STATE_SIZE, dissectRx } from "./rx";
 import { dissectFastcgi } from "./fastcgi";
 import { dissectDrda } from "./drda";
 import { dissectLustre } from "./lustre";
+import { dissectProtobuf } from "./protobuf";
 
 const RX_SLOT: usize = GROUP_DATA;
 // @ts-ignore: compile-time check (AssemblyScript builtin)
@@ -32,5 +33,11 @@ export function dissectRpcGroup(rec: usize, fromClient: bool, groupId: u32): i32
     r = dissectLustre(rec, fromClient);
     if (r >= R_MATCH) return r;
   }
-  return dissectRx(rec, fromClient, groupId, RX_SLOT);
+  const rx = dissectRx(rec, fromClient, groupId, RX_SLOT);
+  if (rx >= R_MATCH) return rx;
+  // Protobuf waits for the flow's later payloads; where it gives up, the group is excluded
+  // unless Rx still hopes (only on the AFS ports).
+  const protobuf = dissectProtobuf(rec, fromClient);
+  if (protobuf >= R_MATCH) return protobuf;
+  return rx | protobuf;
 }
