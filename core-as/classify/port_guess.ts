@@ -1,8 +1,14 @@
 // Default ports -> protocol, nDPI's last resort when nothing else classified a flow
 // ("Confidence: Match by port"). Data: the sorted port arrays in generated/protocols.ts
 // (~130 TCP and ~115 UDP ports: a binary search of 7-8 steps, once per flow, is cheaper in
-// memory than a 65536-entry table per transport).
-import { TCP_PORTS, TCP_PORT_COUNT, TCP_PORT_PROTOS, UDP_PORTS, UDP_PORT_COUNT, UDP_PORT_PROTOS } from "./generated/protocols";
+// memory than a 65536-entry table per transport). The reader's protos.txt gives some known
+// protocols more ports (READER_*: tcp:81,8181 HTTP, tcp:3000 ntop, tcp:9002 Elasticsearch,
+// udp:5062 SIP): guessed from like the defaults, and before them, as ndpiReader loads them
+// over its defaults; they are not default ports of the protocol for the non-standard-port risk.
+import {
+  READER_TCP_PORTS, READER_TCP_PORT_COUNT, READER_TCP_PORT_PROTOS, READER_UDP_PORTS, READER_UDP_PORT_COUNT,
+  READER_UDP_PORT_PROTOS, TCP_PORTS, TCP_PORT_COUNT, TCP_PORT_PROTOS, UDP_PORTS, UDP_PORT_COUNT, UDP_PORT_PROTOS,
+} from "./generated/protocols";
 
 const IPPROTO_TCP: u32 = 6;
 const IPPROTO_UDP: u32 = 17;
@@ -41,15 +47,18 @@ export function guessProtoByPorts(l4: u32, srcPort: u32, dstPort: u32): u32 {
   if (srcPort == 0 || dstPort == 0) return 0;
   const low = srcPort < dstPort ? srcPort : dstPort;
   const high = srcPort < dstPort ? dstPort : srcPort;
-  if (l4 == IPPROTO_TCP) {
-    const byLow = protoByTcpPort(low);
-    return byLow != 0 ? byLow : protoByTcpPort(high);
-  }
-  if (l4 == IPPROTO_UDP) {
-    const byLow = protoByUdpPort(low);
-    return byLow != 0 ? byLow : protoByUdpPort(high);
-  }
-  return 0;
+  if (l4 != IPPROTO_TCP && l4 != IPPROTO_UDP) return 0;
+  const byLow = guessByPort(l4, low);
+  return byLow != 0 ? byLow : guessByPort(l4, high);
+}
+
+/** The protocol a port is guessed as: a reader rule's, else the default port's. */
+function guessByPort(l4: u32, port: u32): u32 {
+  const byRule = l4 == IPPROTO_TCP
+    ? lookupPort(READER_TCP_PORTS, READER_TCP_PORT_PROTOS, READER_TCP_PORT_COUNT, port)
+    : lookupPort(READER_UDP_PORTS, READER_UDP_PORT_PROTOS, READER_UDP_PORT_COUNT, port);
+  if (byRule != 0) return byRule;
+  return l4 == IPPROTO_TCP ? protoByTcpPort(port) : protoByUdpPort(port);
 }
 
 /** Does the protocol have any default port on this transport? (A scan of ~130 entries, once per flow.) */

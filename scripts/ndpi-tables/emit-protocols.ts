@@ -2,6 +2,7 @@
 // flags; named constants for protocol, category and breed ids; default ports for guessing.
 import { DataBlocks, assertUnique, constSuffix, generatedHeader } from './as-data.ts';
 import type { NdpiFacts, Protocol } from './load.ts';
+import { readerPortRules } from './reader-ports.ts';
 
 export const PROTO_FLAG_ENCRYPTED = 1;
 export const PROTO_FLAG_APP = 2;
@@ -26,7 +27,7 @@ export function emitProtocols(facts: NdpiFacts): { source: string; dataBytes: nu
   const data = new DataBlocks();
   const { protocols, categories, breeds } = facts;
   const out: string[] = [
-    generatedHeader(facts, 'protocols.json, categories.json',
+    generatedHeader(facts, 'protocols.json, categories.json, reader-inputs/protos.txt (port rules)',
       'Protocol ids, categories and breeds (nDPI numbering), per-protocol defaults, default ports.'),
   ];
 
@@ -85,6 +86,7 @@ export function emitProtocols(facts: NdpiFacts): { source: string; dataBytes: nu
     '',
   );
 
+  const readerPorts = readerPortRules(facts.dir, protocols);
   for (const transport of ['tcp', 'udp'] as const) {
     const map = defaultPortMap(protocols, transport);
     const T = transport.toUpperCase();
@@ -93,6 +95,20 @@ export function emitProtocols(facts: NdpiFacts): { source: string; dataBytes: nu
       `export const ${T}_PORT_COUNT: u32 = ${map.length};`,
       `export const ${T}_PORTS: usize = ${data.block('u16', map.map((e) => e[0]))};`,
       `export const ${T}_PORT_PROTOS: usize = ${data.block('u16', map.map((e) => e[1]))};`,
+      '',
+    );
+    // The reader's protos.txt port rules: more ports to guess from, not default ports of the
+    // protocol (nDPI's non-standard-port risk reads only the built-in ones).
+    const reader = new Map<number, number>();
+    for (const rule of readerPorts) if (rule.transport === transport) reader.set(rule.port, rule.protocolId);
+    const readerMap = [...reader.entries()].sort((a, b) => a[0] - b[0]);
+    // No rule for the transport: a null table of count 0 (asc rejects an empty data block).
+    const block = (values: number[]) => (values.length > 0 ? data.block('u16', values) : '0');
+    out.push(
+      `// ${T} ports given to known protocols by the reader's protos.txt, sorted (port_guess.ts).`,
+      `export const READER_${T}_PORT_COUNT: u32 = ${readerMap.length};`,
+      `export const READER_${T}_PORTS: usize = ${block(readerMap.map((e) => e[0]))};`,
+      `export const READER_${T}_PORT_PROTOS: usize = ${block(readerMap.map((e) => e[1]))};`,
       '',
     );
   }

@@ -367,6 +367,23 @@ describe('default ports', () => {
     assert.equal(wasm.raw.guessPorts(1, 1000, 443), 0, 'no ports outside TCP/UDP');
   });
 
+  it("the reader's protos.txt port rules for known protocols are guessed from, but are no default ports", () => {
+    // protos.txt: tcp:81,tcp:8181@HTTP, udp:5062@SIP, tcp:3000@ntop, tcp:9002@Elasticsearch;
+    // synscan.pcap's SYNs to those ports are "Match by port" HTTP (7), ntop (26), Elasticsearch (330).
+    const id = (name: string) => protocolsJson.protocols.find((p: any) => p.name === name).id;
+    for (const [l4, port, name] of [[6, 81, 'HTTP'], [6, 8181, 'HTTP'], [6, 3000, 'ntop'], [6, 9002, 'Elasticsearch'], [17, 5062, 'SIP']] as const) {
+      assert.equal(wasm.raw.guessPorts(l4, 36050, port), id(name), `${l4}:${port}`);
+      assert.equal(wasm.raw.guessPorts(l4, port, 36050), id(name), `${l4}:${port} as the source port`);
+      assert.equal(l4 === 6 ? wasm.raw.tcpPort(port) : wasm.raw.udpPort(port), 0, `${l4}:${port} is no default port`);
+    }
+    // Custom protocols (iSCSI, Kibana, TestProto: not nDPI's) and other transports get nothing.
+    for (const [l4, port] of [[6, 3260], [17, 3260], [6, 5601], [6, 65535], [17, 3000], [17, 81]] as const) {
+      assert.equal(wasm.raw.guessPorts(l4, 36050, port), 0, `${l4}:${port}`);
+    }
+    // The lower port is still tried first: 22 (SSH by default) before 3000 (ntop by rule).
+    assert.equal(wasm.raw.guessPorts(6, 3000, 22), id('SSH'));
+  });
+
   it('agrees with nDPI on "Match by port" flows of the .out files', () => {
     let ok = 0, okDstFirst = 0, total = 0;
     const confusions = new Map<string, number>();
