@@ -2,6 +2,7 @@
 // engine's ABI, core-as/index.ts, does not include it). Thin re-exports, one scratch region the
 // tests copy bytes into, and loops that time a primitive with one JS/wasm crossing per run.
 import { md5, md5Init, md5Update, md5Final, MD5_CONTEXT_SIZE } from "./md5";
+import { sha1, sha1Init, sha1Update, sha1Final, SHA1_CONTEXT_SIZE } from "./sha1";
 import { sha256, sha256Init, sha256Update, sha256Final, SHA256_CONTEXT_SIZE } from "./sha256";
 import {
   hmacSha256, hmacSha256Init, hmacSha256Update, hmacSha256Final, hmacSha256Restart,
@@ -13,6 +14,7 @@ import { hexEncode } from "./hex";
 
 export {
   md5, md5Init, md5Update, md5Final,
+  sha1, sha1Init, sha1Update, sha1Final,
   sha256, sha256Init, sha256Update, sha256Final,
   hmacSha256, hmacSha256Init, hmacSha256Update, hmacSha256Final, hmacSha256Restart,
   hkdfExtract, hkdfExpand, hkdfExpandLabel,
@@ -22,6 +24,7 @@ export {
 };
 
 export function md5ContextSize(): usize { return MD5_CONTEXT_SIZE; }
+export function sha1ContextSize(): usize { return SHA1_CONTEXT_SIZE; }
 export function sha256ContextSize(): usize { return SHA256_CONTEXT_SIZE; }
 export function hmacSha256ContextSize(): usize { return HMAC_SHA256_CONTEXT_SIZE; }
 export function aes128RoundKeysSize(): usize { return AES128_ROUND_KEYS_SIZE; }
@@ -43,6 +46,9 @@ export function scratch(size: usize): usize {
 // Benchmarks: run a primitive `runs` times over the same input.
 export function benchMd5(inPtr: usize, len: usize, outPtr: usize, runs: u32): void {
   for (let i: u32 = 0; i < runs; i++) md5(inPtr, len, outPtr);
+}
+export function benchSha1(inPtr: usize, len: usize, outPtr: usize, runs: u32): void {
+  for (let i: u32 = 0; i < runs; i++) sha1(inPtr, len, outPtr);
 }
 export function benchSha256(inPtr: usize, len: usize, outPtr: usize, runs: u32): void {
   for (let i: u32 = 0; i < runs; i++) sha256(inPtr, len, outPtr);

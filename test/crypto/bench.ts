@@ -41,6 +41,7 @@ const input = wasm.put(randomBytes(1 << 20));
 const output = wasm.alloc(1 << 20);
 
 for (const size of SIZES) record('md5', size, measure((n) => raw.benchMd5(input, size, output, n)));
+for (const size of SIZES) record('sha1', size, measure((n) => raw.benchSha1(input, size, output, n)));
 for (const size of SIZES) record('sha256', size, measure((n) => raw.benchSha256(input, size, output, n)));
 const hmacKey = wasm.put(randomBytes(32));
 for (const size of [64, 1024, 1 << 20]) record('hmac-sha256 (32-byte key)', size, measure((n) => raw.benchHmacSha256(hmacKey, 32, input, size, output, n)));

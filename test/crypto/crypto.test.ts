@@ -9,7 +9,7 @@ import {
   AES128_A1_FIRST_ROUND_KEY, AES128_A1_LAST_ROUND_KEY, AES128_B, AES128_C1, GCM_CASES, HKDF_CASES, HMAC_SHA256_CASES,
   MD5_SUITE, QUIC_A1, QUIC_A2_CRYPTO_FRAME, QUIC_A2_HEADER, QUIC_A2_MASK, QUIC_A2_PAYLOAD_LEN, QUIC_A2_PROTECTED,
   QUIC_A2_SAMPLE, QUIC_A3_HEADER, QUIC_A3_PAYLOAD, QUIC_A3_PROTECTED, QUIC_A_DCID, QUIC_V1_INITIAL_SALT,
-  SBOX_SAMPLES, SHA256_MILLION_A, SHA256_VECTORS, ascii, hex,
+  SBOX_SAMPLES, SHA1_MILLION_A, SHA1_VECTORS, SHA256_MILLION_A, SHA256_VECTORS, ascii, hex,
 } from './vectors.ts';
 
 let wasm: CryptoWasm;
@@ -64,6 +64,37 @@ test('MD5: every length 0..300 and random splits agree with node:crypto', () => 
   for (let i = 0; i < 200; i++) {
     const data = random.bytes(random.int(5000));
     assert.equal(toHex(wasm.md5(data)), createHash('md5').update(data).digest('hex'), `length ${data.length}`);
+  }
+});
+
+// ---- SHA-1 (FIPS 180-4, RFC 3174) ----------------------------------------------------------
+
+test('SHA-1: FIPS 180-4 examples and RFC 3174 TEST1/2/4, one-shot and byte by byte', () => {
+  for (const [input, digest] of SHA1_VECTORS) {
+    assert.equal(toHex(wasm.sha1(ascii(input))), digest, JSON.stringify(input));
+    assert.equal(toHex(wasm.sha1Pieces([...ascii(input)].map((b) => Uint8Array.of(b)))), digest, `${JSON.stringify(input)} byte by byte`);
+  }
+});
+
+test('SHA-1: one million "a" (RFC 3174 TEST3), one-shot and in 997-byte pieces', () => {
+  const million = new Uint8Array(1_000_000).fill(0x61);
+  assert.equal(toHex(wasm.sha1(million)), SHA1_MILLION_A);
+  const pieces: Uint8Array[] = [];
+  for (let at = 0; at < million.length; at += 997) pieces.push(million.subarray(at, at + 997));
+  assert.equal(toHex(wasm.sha1Pieces(pieces)), SHA1_MILLION_A);
+});
+
+test('SHA-1: every length 0..300 and random splits agree with node:crypto', () => {
+  const random = rng(0x5331);
+  for (let len = 0; len <= 300; len++) {
+    const data = random.bytes(len);
+    const expected = createHash('sha1').update(data).digest('hex');
+    assert.equal(toHex(wasm.sha1(data)), expected, `length ${len}`);
+    assert.equal(toHex(wasm.sha1Pieces(randomPieces(data, random))), expected, `length ${len} in pieces`);
+  }
+  for (let i = 0; i < 200; i++) {
+    const data = random.bytes(random.int(5000));
+    assert.equal(toHex(wasm.sha1(data)), createHash('sha1').update(data).digest('hex'), `length ${data.length}`);
   }
 });
 

@@ -16,6 +16,21 @@ export const MD5_SUITE: Array<[string, string]> = [
   ['12345678901234567890123456789012345678901234567890123456789012345678901234567890', '57edf4a22be3c955ac49da2e2107b67a'],
 ];
 
+/**
+ * SHA-1: FIPS 180-4 examples (NIST CSRC "Example Algorithms": SHA1.pdf) and RFC 3174 §7.3's
+ * TEST1, TEST2 and TEST4 (TEST4 is "01234567" x 80: "0123456701234567" x 40 below).
+ */
+export const SHA1_VECTORS: Array<[string, string]> = [
+  ['', 'da39a3ee5e6b4b0d3255bfef95601890afd80709'],
+  ['abc', 'a9993e364706816aba3e25717850c26c9cd0d89d'],
+  ['abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq', '84983e441c3bd26ebaae4aa1f95129e5e54670f1'],
+  ['abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu',
+    'a49b2446a02c645bf419f995b67091253a04a259'],
+  ['0123456701234567'.repeat(40), 'dea356a2cddd90c7a7ecedc5ebb563934f460452'],
+];
+/** RFC 3174 §7.3 TEST3 (one million "a"). */
+export const SHA1_MILLION_A = '34aa973cd4c4daa4f61eeb2bdbad27316534016f';
+
 /** FIPS 180-4 examples (NIST CSRC "Example Algorithms": SHA256.pdf) and the NIST long-message vector. */
 export const SHA256_VECTORS: Array<[string, string]> = [
   ['', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],

@@ -15,6 +15,7 @@ export interface CryptoExports {
   memory: WebAssembly.Memory;
   scratch(size: number): number;
   md5ContextSize(): number;
+  sha1ContextSize(): number;
   sha256ContextSize(): number;
   hmacSha256ContextSize(): number;
   aes128RoundKeysSize(): number;
@@ -24,6 +25,10 @@ export interface CryptoExports {
   md5Init(ctx: number): void;
   md5Update(ctx: number, ptr: number, len: number): void;
   md5Final(ctx: number, out: number): void;
+  sha1(inPtr: number, len: number, out: number): void;
+  sha1Init(ctx: number): void;
+  sha1Update(ctx: number, ptr: number, len: number): void;
+  sha1Final(ctx: number, out: number): void;
   sha256(inPtr: number, len: number, out: number): void;
   sha256Init(ctx: number): void;
   sha256Update(ctx: number, ptr: number, len: number): void;
@@ -46,6 +51,7 @@ export interface CryptoExports {
   hexEncode(inPtr: number, len: number, out: number): number;
 
   benchMd5(inPtr: number, len: number, out: number, runs: number): void;
+  benchSha1(inPtr: number, len: number, out: number, runs: number): void;
   benchSha256(inPtr: number, len: number, out: number, runs: number): void;
   benchHmacSha256(key: number, keyLen: number, inPtr: number, len: number, out: number, runs: number): void;
   benchAesEcb(roundKeys: number, inPtr: number, len: number, out: number, runs: number): void;
@@ -143,6 +149,26 @@ export class CryptoWasm {
     }
     this.raw.md5Final(ctx, out);
     return this.read(out, 16);
+  }
+
+  sha1(data: Uint8Array): Uint8Array {
+    this.reset();
+    const input = this.put(data), out = this.alloc(20);
+    this.raw.sha1(input, data.length, out);
+    return this.read(out, 20);
+  }
+
+  sha1Pieces(pieces: Uint8Array[]): Uint8Array {
+    this.reset();
+    const ctx = this.alloc(this.raw.sha1ContextSize()), out = this.alloc(20);
+    this.raw.sha1Init(ctx);
+    for (const piece of pieces) {
+      const mark = this.next;
+      this.raw.sha1Update(ctx, this.put(piece), piece.length);
+      this.next = mark;
+    }
+    this.raw.sha1Final(ctx, out);
+    return this.read(out, 20);
   }
 
   sha256(data: Uint8Array): Uint8Array {
