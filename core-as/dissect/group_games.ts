@@ -1,6 +1,6 @@
 // Online games of the long tail, offered as one dissector (group.ts): Activision, Heroes of the
-// Storm, Steam Datagram Relay, Epic Games, League of Legends: Wild Rift and The Elder
-// Scrolls Online. Their protocols are unpublished: each member matches what the game's own
+// Storm, Steam Datagram Relay, Epic Games, League of Legends: Wild Rift, The Elder Scrolls
+// Online, i3D's game servers, Tencent's and NetEase's games and World of Warcraft. Their protocols are unpublished: each member matches what the game's own
 // sessions open with, narrowed by the game's ports where it has fixed ones.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
@@ -12,6 +12,10 @@ import { dissectSteamSdr } from "./steam_sdr";
 import { EPIC_STATE_SIZE, dissectEpicGames } from "./epic_games";
 import { LOL_STATE_SIZE, dissectLolWildRift } from "./lol_wild_rift";
 import { dissectTeso } from "./teso";
+import { dissectI3d } from "./i3d";
+import { dissectTencentGames } from "./tencent_games";
+import { dissectNeteaseGames } from "./netease_games";
+import { dissectWorldOfWarcraft } from "./world_of_warcraft";
 
 const EPIC_SLOT: usize = GROUP_DATA;
 const LOL_SLOT: usize = EPIC_SLOT + EPIC_STATE_SIZE;
@@ -27,6 +31,14 @@ export function dissectGamesGroup(rec: usize, fromClient: bool, groupId: u32): i
     r = dissectSteamSdr(rec, fromClient);
     if (r >= R_MATCH) return r;
     r = dissectTeso(rec, fromClient);
+    if (r >= R_MATCH) return r;
+    r = dissectI3d(rec, fromClient);
+    if (r >= R_MATCH) return r;
+    r = dissectTencentGames(rec, fromClient);
+    if (r >= R_MATCH) return r;
+    r = dissectNeteaseGames(rec, fromClient);
+    if (r >= R_MATCH) return r;
+    r = dissectWorldOfWarcraft(rec, fromClient);
     if (r >= R_MATCH) return r;
   }
   let verdict: i32 = 0;

@@ -1,10 +1,12 @@
 // The games group (core-as/dissect/group_games.ts): Activision (activision.ts), Heroes of the
 // Storm (heroes_of_the_storm.ts), Steam Datagram Relay pings (steam_sdr.ts), Epic Games
-// (epic_games.ts), LoL: Wild Rift (lol_wild_rift.ts) and TES Online (teso.ts). No public
-// specifications: the expected labels are nDPI's on the corpus captures these shapes come from.
+// (epic_games.ts), LoL: Wild Rift (lol_wild_rift.ts), TES Online (teso.ts), i3D (i3d.ts),
+// Tencent's games (tencent_games.ts), NetEase's games (netease_games.ts) and World of Warcraft
+// (world_of_warcraft.ts). No public specifications: the expected labels are nDPI's on the
+// corpus captures these shapes come from.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ascii, be16, be32, cat, pattern, zeros } from '../core/bytes.ts';
+import { ascii, be16, be32, cat, le16, le32, pattern, zeros } from '../core/bytes.ts';
 import { proto, tcpConversation, udpConversation } from './l7-flows.ts';
 
 test('Activision: the 29-byte opener on 3074; another length, first bytes or port: not', async () => {
@@ -65,4 +67,84 @@ test('TES Online: a doubly framed first message; lengths off or another marker: 
   assert.notEqual(proto(await tcpConversation(56158, 24120, [msg(pattern(40), 0x00010002)])), 'TES_Online [DPI]');
   assert.notEqual(proto(await tcpConversation(56158, 24120, [msg(pattern(40), 0x00010001, 1)])), 'TES_Online [DPI]');
   assert.notEqual(proto(await tcpConversation(56158, 24120, [{ reply: msg(pattern(40)) }])), 'TES_Online [DPI]');
+});
+
+test('i3D: the discovery shape with i3D\'s SSRC, or the media shape; short, other SSRC or extension: not', async () => {
+  const discovery = (type: number, ssrc = 0x0003cfa8, n = 66) => cat(be16(type), be16(0x46), be32(ssrc), zeros(n));
+  const media = (head: number, extension = 0xbede0003) => cat(be16(head), be16(0x9425), be32(0x0767c6f2), be32(0x0003cfa9), be32(extension), pattern(60));
+  assert.equal(proto(await udpConversation(60476, 50004, [discovery(1), { reply: discovery(2) }])), 'i3D [DPI]');
+  assert.equal(proto(await udpConversation(60476, 50004, [{ reply: discovery(2) }])), 'i3D [DPI]');
+  assert.equal(proto(await udpConversation(60476, 50004, [media(0x9078)])), 'i3D [DPI]');
+  assert.equal(proto(await udpConversation(60476, 50004, [media(0x9067)])), 'i3D [DPI]');
+  for (const bad of [discovery(1, 0x0003cfa8, 65), discovery(1, 0x12345678), discovery(3), media(0x9079), media(0x9078, 0xbede0001)]) {
+    assert.notEqual(proto(await udpConversation(60476, 50004, [bad])), 'i3D [DPI]', Buffer.from(bad).toString('hex').slice(0, 32));
+  }
+});
+
+test('TencentGames: the five openings of a first TCP payload over 50 bytes', async () => {
+  const openings = [
+    cat(be32(0x3366000b), be16(0x000b), pattern(60)),
+    cat(be32(0x4366aa00), pattern(8), be32(0x10e68601), pattern(40)),
+    cat(be32(0xaa000000), pattern(6), be32(0x10e68601), pattern(40)),
+    cat(be16(0), be16(330), be16(0x7801), pattern(328)),
+    cat(be32(0x4215f787), be16(0x03e9), be16(0), pattern(60)),
+  ];
+  for (const first of openings) {
+    assert.equal(proto(await tcpConversation(47046, 31003, [first])), 'TencentGames [DPI]', Buffer.from(first).toString('hex').slice(0, 24));
+  }
+});
+
+test('TencentGames: 50 bytes or less, a second word off, a wrong length, a later payload: not', async () => {
+  for (const turns of [
+    [cat(be32(0x3366000b), be16(0x000b), pattern(44))],
+    [cat(be32(0x3366000b), be16(0x000c), pattern(60))],
+    [cat(be32(0x4366aa00), pattern(8), be32(0x10e68602), pattern(40))],
+    [cat(be16(0), be16(331), be16(0x7801), pattern(328))],
+    [cat(be32(0x4215f787), be16(0x03e9), be16(1), pattern(60))],
+    [pattern(60), cat(be32(0x3366000b), be16(0x000b), pattern(60))],
+  ]) {
+    assert.notEqual(proto(await tcpConversation(47046, 31003, turns)), 'TencentGames [DPI]', Buffer.from(turns[0]).toString('hex').slice(0, 24));
+  }
+});
+
+test('NetEaseGames: the 12-byte client hello, Lost Light and Naraka openings', async () => {
+  const hello = cat([0x01, 0xb5], le16(0x01d0), [0x11, 0x2a, 0x3d, 0x03], le32(0x01010100));
+  assert.equal(proto(await udpConversation(56588, 4513, [hello, { reply: pattern(12) }])), 'NetEaseGames [DPI]');
+  assert.equal(proto(await udpConversation(41040, 4170, [cat(be32(0xb3af8de8), pattern(26))])), 'NetEaseGames [DPI]');
+  assert.equal(proto(await udpConversation(58951, 28203, [cat(le32(0x0c080807), pattern(27))])), 'NetEaseGames [DPI]');
+});
+
+test('NetEaseGames: the hello as a later payload, another length or tail, short Lost Light or Naraka: not', async () => {
+  const hello = (tail = 0x01010100, extra: number[] = []) => cat([0x01, 0xb5], le16(0x01d0), [0x11, 0x2a, 0x3d, 0x03], le32(tail), extra);
+  for (const turns of [
+    [pattern(12), { reply: hello() }],
+    [hello(0x01010101)],
+    [hello(0x01010100, [0])],
+    [cat(be32(0xb3af8de8), pattern(25))],
+    [cat(le32(0x0c080807), pattern(26))],
+  ]) {
+    assert.notEqual(proto(await udpConversation(56588, 4513, turns as never)), 'NetEaseGames [DPI]', JSON.stringify(turns));
+  }
+});
+
+const wowGreeting = (text: string, declared?: number) => cat(be16(declared ?? text.length + 1), ascii(text), [0]);
+
+test('World of Warcraft: the world server\'s greeting, either side, also split over segments', async () => {
+  assert.equal(proto(await tcpConversation(39329, 3724, [
+    { reply: wowGreeting('WORLD OF WARCRAFT CONNECTION - SERVER TO CLIENT') },
+    wowGreeting('WORLD OF WARCRAFT CONNECTION - CLIENT TO SERVER'),
+  ])), 'WorldOfWarcraft [DPI]');
+  assert.equal(proto(await tcpConversation(39329, 8085, [wowGreeting('WORLD OF WARCRAFT CONNECTION - CLIENT TO SERVER - V2')])), 'WorldOfWarcraft [DPI]');
+  assert.equal(proto(await tcpConversation(39329, 3724, [wowGreeting('WORLD OF WARCRAFT CONNECTION - ', 48)])), 'WorldOfWarcraft [DPI]');
+});
+
+test('World of Warcraft: a length shorter than the text, another text, a later payload: not', async () => {
+  for (const turns of [
+    [wowGreeting('WORLD OF WARCRAFT CONNECTION - SERVER TO CLIENT', 10)],
+    [wowGreeting('WORLD OF WARCRAFT - SERVER TO CLIENT')],
+    [Uint8Array.from([0x00])],
+    [pattern(20), wowGreeting('WORLD OF WARCRAFT CONNECTION - CLIENT TO SERVER')],
+  ]) {
+    assert.notEqual(proto(await tcpConversation(39329, 3724, turns)), 'WorldOfWarcraft [DPI]');
+  }
 });
