@@ -1,6 +1,7 @@
 // Generates nDPI's facts as code from ../shared/ndpi/*.json (`npm run build:tables`, the first
 // step of `npm run build`). Nothing it writes is committed (all outputs are gitignored):
-//   core-as/classify/generated/{protocols,risks,hosts,ip_lists,tls_ciphers,ja3_fingerprints}.ts  (AssemblyScript)
+//   core-as/classify/generated/{protocols,risks,hosts,ip_lists,tls_ciphers,ja3_fingerprints,
+//     sha1_fingerprints,risky_domains}.ts                                      (AssemblyScript)
 //   runtime/ndpi/generated.ts                                                   (TypeScript)
 // Files are rewritten only when their content changes, so asc and tsc see stable mtimes.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,9 @@ import { emitIpLists } from './ndpi-tables/emit-ip.ts';
 import { emitJa3Fingerprints } from './ndpi-tables/emit-ja3.ts';
 import { emitProtocols } from './ndpi-tables/emit-protocols.ts';
 import { emitRisks } from './ndpi-tables/emit-risks.ts';
+import { emitRiskyDomains } from './ndpi-tables/emit-risky-domains.ts';
 import { emitRuntime } from './ndpi-tables/emit-runtime.ts';
+import { emitSha1Fingerprints } from './ndpi-tables/emit-sha1.ts';
 import { loadNdpiFacts } from './ndpi-tables/load.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,6 +56,8 @@ export function generateNdpiTables(dataDir = NDPI_DATA_DIR): GenerateResult {
     { path: join(AS_GENERATED_DIR, 'ip_lists.ts'), source: ip.source, dataBytes: ip.dataBytes },
     { path: join(AS_GENERATED_DIR, 'tls_ciphers.ts'), ...emitCiphers(facts) },
     { path: join(AS_GENERATED_DIR, 'ja3_fingerprints.ts'), ...emitJa3Fingerprints(facts, dataDir) },
+    { path: join(AS_GENERATED_DIR, 'sha1_fingerprints.ts'), ...emitSha1Fingerprints(facts, dataDir) },
+    { path: join(AS_GENERATED_DIR, 'risky_domains.ts'), ...emitRiskyDomains(facts, dataDir) },
     { path: RUNTIME_GENERATED_FILE, source: emitRuntime(facts), dataBytes: 0 },
   ];
   const files = outputs.map((o) => ({
@@ -67,7 +72,7 @@ export function generateNdpiTables(dataDir = NDPI_DATA_DIR): GenerateResult {
 /** True when every generated file exists (the tests call this before importing them). */
 export function generatedTablesExist(): boolean {
   return [
-    ...['protocols', 'risks', 'hosts', 'ip_lists', 'tls_ciphers', 'ja3_fingerprints'].map((n) => join(AS_GENERATED_DIR, `${n}.ts`)),
+    ...['protocols', 'risks', 'hosts', 'ip_lists', 'tls_ciphers', 'ja3_fingerprints', 'sha1_fingerprints', 'risky_domains'].map((n) => join(AS_GENERATED_DIR, `${n}.ts`)),
     RUNTIME_GENERATED_FILE,
   ].every((p) => existsSync(p));
 }

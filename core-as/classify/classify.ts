@@ -8,8 +8,9 @@ import {
   FLOW_CONFIDENCE, FLOW_IP_PROTO, FLOW_L4_PROTO, FLOW_L7_FLAGS, FLOW_MASTER_PROTO, FLOW_RISKS,
   FLOW_SRV_PORT, L7_DETECTED, L7_DONE,
 } from "../flow/record";
-import { META_STR_HOST, metaStringLen, metaStringPtr } from "../dissect/meta";
-import { hostMatchCategory, hostMatchProto, matchHost } from "./host_match";
+import { META_STR_HOST, META_STR_RISK_INFO, metaHasString, metaSetString, metaStringLen, metaStringPtr } from "../dissect/meta";
+import { hostMatchCategory, hostMatchProto, matchHost, matchRiskyDomain } from "./host_match";
+import { RISKY_DOMAIN_RISK } from "./generated/risky_domains";
 import { matchIpv4, matchIpv6 } from "./ip_match";
 import { guessProtoByPorts, protoHasDefaultPort, protoUsesPort } from "./port_guess";
 import { checkIcmpEntropy, endPayloadRisks } from "./payload_risks";
@@ -83,7 +84,20 @@ export function setDetected(rec: usize, master: u32, app: u32): void {
 export function applyHostName(rec: usize): void {
   const len = metaStringLen(rec, META_STR_HOST);
   if (len == 0) return;
+  checkRiskyDomain(rec, metaStringPtr(rec, META_STR_HOST), len);
   applyHostNameOf(rec, metaStringPtr(rec, META_STR_HOST), len);
+}
+
+/**
+ * The flow's host name (SNI, HTTP Host, DNS query...) against the reader's risky-domain list
+ * (tk.pcap: the DNS query whois.dot.tk, listed as ".tk"); the name is the risk's info. Not the
+ * certificate's names: nDPI does not flag pinterest.pcap's images.unsplash.com flow, whose
+ * certificate lists assets.verishop.xyz (".xyz").
+ */
+function checkRiskyDomain(rec: usize, namePtr: usize, nameLen: u32): void {
+  if (!matchRiskyDomain(namePtr, nameLen)) return;
+  setRisk(rec, RISKY_DOMAIN_RISK);
+  if (!metaHasString(rec, META_STR_RISK_INFO)) metaSetString(rec, META_STR_RISK_INFO, namePtr, <usize>nameLen);
 }
 
 /**

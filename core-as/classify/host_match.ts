@@ -17,6 +17,7 @@ import {
   CATHOST_ENT, CATHOST_SLOTS, CATHOST_SLOT_MASK, CATHOST_STR, CERT_COUNT, CERT_ENT, CERT_STR, FNV_OFFSET, FNV_PRIME,
   HOST_ENT, HOST_MAX_LEN, HOST_SLOTS, HOST_SLOT_MASK, HOST_STR,
 } from "./generated/hosts";
+import { RISKY_ENT, RISKY_MAX_LEN, RISKY_SLOTS, RISKY_SLOT_MASK, RISKY_STR } from "./generated/risky_domains";
 
 const DOT: u32 = 0x2e;
 const DASH: u32 = 0x2d;
@@ -95,6 +96,31 @@ export function matchHost(namePtr: usize, nameLen: u32): u32 {
     }
   }
   return best == 0 ? 0 : entryValue(HOST_ENT, best);
+}
+
+/**
+ * True when a host name matches a domain of the reader's risky-domain list (the -r file, see
+ * scripts/ndpi-tables/emit-risky-domains.ts). nDPI loads it into an automaton that matches like
+ * the host list (header above); the list's patterns start with '.' (".tk"), which is part of the
+ * pattern: "whois.dot.tk" matches, "tk", "x.tkx" and "workgroup" (for ".work") do not. The walk
+ * is matchHost's, with one more place a pattern may start: at a '.'. Any hit is enough.
+ */
+export function matchRiskyDomain(namePtr: usize, nameLen: u32): bool {
+  for (let start: u32 = 0; start < nameLen; start++) {
+    const first = <u32>load<u8>(namePtr + <usize>start);
+    if (!(start == 0 || first == DOT || first == DASH || <u32>load<u8>(namePtr + <usize>start - 1) == DOT)) continue;
+    const limit = nameLen - start < RISKY_MAX_LEN ? nameLen : start + RISKY_MAX_LEN;
+    let hash = FNV_OFFSET;
+    for (let pos = start; pos < limit; pos++) {
+      const c = lowerAscii(<u32>load<u8>(namePtr + <usize>pos));
+      hash = (hash ^ c) * FNV_PRIME;
+      const end = pos + 1;
+      // A pattern ends at the name's end, or (not end-anchored) with its own '.' or '-'.
+      if (c != DOT && c != DASH && end != nameLen) continue;
+      if (tableFind(RISKY_STR, RISKY_ENT, RISKY_SLOTS, RISKY_SLOT_MASK, hash, namePtr + <usize>start, end - start) != 0) return true;
+    }
+  }
+  return false;
 }
 
 /** Protocol id of a matchHost result. */

@@ -1,12 +1,13 @@
 // Test-only entry (test/classify/classify.test.ts compiles it into .tmp/): thin exported
 // wrappers over the classification tables and a scratch buffer to pass names and addresses in.
 // Not part of build/flowscope.wasm.
-import { matchCertSubject, matchHost, matchHostCategory } from "./host_match";
+import { matchCertSubject, matchHost, matchHostCategory, matchRiskyDomain } from "./host_match";
 import { matchIpv4, matchIpv4Risk, matchIpv6, matchIpv6Risk } from "./ip_match";
 import { guessProtoByPorts, protoByTcpPort, protoByUdpPort } from "./port_guess";
 import { PROTO_COUNT, protoBreed, protoCategory, protoIsApp, protoIsEncrypted } from "./generated/protocols";
 import { RISK_COUNT, riskClientScore, riskMaskScore, riskScore, riskServerScore, riskSeverity } from "./generated/risks";
 import { cipherClass } from "./generated/tls_ciphers";
+import { isBlockedSha1 } from "./generated/sha1_fingerprints";
 
 export const SCRATCH_SIZE: u32 = 4096;
 const scratch: usize = memory.data(<i32>SCRATCH_SIZE, 16);
@@ -21,6 +22,16 @@ export function hostMatch(len: u32): u32 {
 
 export function hostCategory(len: u32): u32 {
   return matchHostCategory(scratch, len);
+}
+
+/** 1 when the name in the scratch buffer matches the reader's risky-domain list. */
+export function riskyDomain(len: u32): u32 {
+  return matchRiskyDomain(scratch, len) ? 1 : 0;
+}
+
+/** 1 when the 20-byte SHA-1 in the scratch buffer is in the reader's certificate list. */
+export function sha1Blocked(): u32 {
+  return isBlockedSha1(scratch) ? 1 : 0;
 }
 
 export function certSubjectMatch(len: u32): u32 {

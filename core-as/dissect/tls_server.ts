@@ -14,6 +14,8 @@ import { FLOW_APP_PROTO, FLOW_LAST_SEEN } from "../flow/record";
 import { applyHostNameOf, setApplication, setRisk } from "../classify/classify";
 import { matchCertSubject } from "../classify/host_match";
 import { CIPHER_WEAK, cipherClass } from "../classify/generated/tls_ciphers";
+import { SHA1_BLOCKED_RISK, isBlockedSha1 } from "../classify/generated/sha1_fingerprints";
+import { SHA1_DIGEST_LEN, sha1 } from "../crypto/sha1";
 import {
   RISK_TLS_CERTIFICATE_ABOUT_TO_EXPIRE, RISK_TLS_CERTIFICATE_EXPIRED, RISK_TLS_CERTIFICATE_MISMATCH,
   RISK_TLS_CERT_VALIDITY_TOO_LONG, RISK_TLS_OBSOLETE_VERSION, RISK_TLS_SELFSIGNED_CERTIFICATE,
@@ -21,8 +23,8 @@ import {
 } from "../classify/generated/risks";
 import {
   META_NUM_CERT_NOT_AFTER, META_NUM_CERT_NOT_BEFORE, META_NUM_TLS_CIPHER, META_NUM_TLS_VERSION,
-  META_STR_HOST, META_STR_JA3S, META_STR_TLS_ISSUER, META_STR_TLS_NEGOTIATED_ALPN,
-  META_STR_TLS_SERVER_NAMES, META_STR_TLS_SUBJECT, metaNumber, metaSetNumber, metaSetString,
+  META_STR_HOST, META_STR_JA3S, META_STR_RISK_INFO, META_STR_TLS_ISSUER, META_STR_TLS_NEGOTIATED_ALPN,
+  META_STR_TLS_SERVER_NAMES, META_STR_TLS_SUBJECT, metaHasString, metaNumber, metaSetNumber, metaSetString,
   metaStringLen, metaStringPtr,
 } from "./meta";
 import { JA3_HEX_LEN, fpAddExtension, fpReset, ja3Server } from "./tls_fingerprint";
@@ -118,6 +120,7 @@ export function parseCertificate(rec: usize, ptr: usize, len: usize): void {
   if (len < 10) return;
   const certLen = <usize>be24(ptr + 7);
   const cert = ptr + 10;
+  if (certLen != 0 && certLen <= len - 10) checkCertificateSha1(rec, cert, certLen);
   const end = cert + (certLen < len - 10 ? certLen : len - 10);
   // Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, ... }
   if (!derExpect(cert, end, DER_SEQUENCE)) return;
@@ -173,6 +176,30 @@ export function parseCertificate(rec: usize, ptr: usize, len: usize): void {
   subjectLen = appendLaterAttributes(subjectEnd, tbsEnd, subjectLen);
   storeCertificate(rec, issuerLen, subjectLen, notBefore, notAfter);
 }
+
+const certSha1: usize = memory.data(<i32>SHA1_DIGEST_LEN);
+const sha1Hex: usize = memory.data(<i32>SHA1_DIGEST_LEN * 2);
+
+/**
+ * nDPI fingerprints the server certificate by the SHA-1 of its DER bytes (the first entry of
+ * the Certificate message, whole) and flags one listed in the reader's -S file; the risk's info
+ * is the digest in upper-case hex (tls_malicious_sha1.pcapng: "0DDB34F8...").
+ * Once per TLS flow: tls.ts hands over the Certificate message once.
+ */
+function checkCertificateSha1(rec: usize, cert: usize, certLen: usize): void {
+  sha1(cert, certLen, certSha1);
+  if (!isBlockedSha1(certSha1)) return;
+  setRisk(rec, SHA1_BLOCKED_RISK);
+  if (metaHasString(rec, META_STR_RISK_INFO)) return;
+  for (let i: usize = 0; i < SHA1_DIGEST_LEN; i++) {
+    const b = <u32>load<u8>(certSha1 + i);
+    store<u8>(sha1Hex + 2 * i, <u8>upperHexDigit(b >> 4));
+    store<u8>(sha1Hex + 2 * i + 1, <u8>upperHexDigit(b & 15));
+  }
+  metaSetString(rec, META_STR_RISK_INFO, sha1Hex, SHA1_DIGEST_LEN * 2);
+}
+
+@inline function upperHexDigit(n: u32): u32 { return n < 10 ? 0x30 + n : 0x37 + n; }
 
 function storeCertificate(rec: usize, issuerLen: usize, subjectLen: usize, notBefore: i64, notAfter: i64): void {
   metaSetString(rec, META_STR_TLS_ISSUER, issuerBuf, issuerLen);

@@ -16,6 +16,8 @@ export interface ClassifyExports {
   hostMatch(len: number): number;
   hostCategory(len: number): number;
   certSubjectMatch(len: number): number;
+  riskyDomain(len: number): number;
+  sha1Blocked(): number;
   ipv4(addr: number): number;
   ipv6(): number;
   ipv4Risk(addr: number): number;
@@ -114,6 +116,17 @@ export class ClassifyWasm {
 
   hostCategory(name: string): number {
     return this.raw.hostCategory(this.put(encoder.encode(name)));
+  }
+
+  riskyDomain(name: string): boolean {
+    return this.raw.riskyDomain(this.put(encoder.encode(name))) === 1;
+  }
+
+  /** Whether a 20-byte SHA-1 is in the reader's malicious-certificate list. */
+  sha1Blocked(digest: Uint8Array): boolean {
+    if (digest.length !== 20) throw new Error('a SHA-1 is 20 bytes');
+    this.put(digest);
+    return this.raw.sha1Blocked() === 1;
   }
 
   certSubject(subject: string): number {
