@@ -1,5 +1,6 @@
-// RPC, messaging and storage protocols of the long tail, offered as one dissector (group.ts):
-// AMQP, CORBA (GIOP/MIOP), Thrift, AFS Rx, FastCGI, DRDA, Lustre and bare Protocol Buffers.
+// RPC, messaging, storage and file-transfer protocols of the long tail, offered as one
+// dissector (group.ts): AMQP, CORBA (GIOP/MIOP), Thrift, AFS Rx, FastCGI, DRDA, Lustre, bare
+// Protocol Buffers and TFTP.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
@@ -12,10 +13,12 @@ import { dissectFastcgi } from "./fastcgi";
 import { dissectDrda } from "./drda";
 import { dissectLustre } from "./lustre";
 import { dissectProtobuf } from "./protobuf";
+import { TFTP_STATE_SIZE, dissectTftp } from "./tftp";
 
 const RX_SLOT: usize = GROUP_DATA;
+const TFTP_SLOT: usize = RX_SLOT + RX_STATE_SIZE;
 // @ts-ignore: compile-time check (AssemblyScript builtin)
-if (RX_SLOT + RX_STATE_SIZE > GROUP_DATA_END) ERROR("group_rpc: members' state past the group area");
+if (TFTP_SLOT + TFTP_STATE_SIZE > GROUP_DATA_END) ERROR("group_rpc: members' state past the group area");
 
 /** The one-packet members look at the flow's first payload only, as nDPI's do. */
 export function dissectRpcGroup(rec: usize, fromClient: bool, groupId: u32): i32 {
@@ -33,11 +36,16 @@ export function dissectRpcGroup(rec: usize, fromClient: bool, groupId: u32): i32
     r = dissectLustre(rec, fromClient);
     if (r >= R_MATCH) return r;
   }
-  const rx = dissectRx(rec, fromClient, groupId, RX_SLOT);
-  if (rx >= R_MATCH) return rx;
+  let verdict: i32 = 0;
+  let r = dissectRx(rec, fromClient, groupId, RX_SLOT);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectTftp(rec, fromClient, groupId, TFTP_SLOT);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
   // Protobuf waits for the flow's later payloads; where it gives up, the group is excluded
-  // unless Rx still hopes (only on the AFS ports).
-  const protobuf = dissectProtobuf(rec, fromClient);
-  if (protobuf >= R_MATCH) return protobuf;
-  return rx | protobuf;
+  // unless another member still hopes.
+  r = dissectProtobuf(rec, fromClient);
+  if (r >= R_MATCH) return r;
+  return verdict | r;
 }
