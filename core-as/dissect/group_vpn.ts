@@ -1,5 +1,5 @@
-// VPN and remote-access protocols of the long tail, offered as one dissector (group.ts): PPTP,
-// tinc, SoftEther's NAT traversal and TeamViewer.
+// VPN, remote-access and privacy protocols of the long tail, offered as one dissector
+// (group.ts): PPTP, tinc, SoftEther's NAT traversal, TeamViewer and DNSCrypt.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
@@ -8,6 +8,7 @@ import { dissectPptp } from "./pptp";
 import { TINC_STATE_SIZE, dissectTinc } from "./tinc";
 import { dissectSoftether } from "./softether";
 import { TEAMVIEWER_STATE_SIZE, dissectTeamviewer } from "./teamviewer";
+import { dissectDnscrypt } from "./dnscrypt";
 
 const TINC_SLOT: usize = GROUP_DATA;
 const TEAMVIEWER_SLOT: usize = TINC_SLOT + TINC_STATE_SIZE;
@@ -27,6 +28,9 @@ export function dissectVpnGroup(rec: usize, fromClient: bool, groupId: u32): i32
   if (r >= R_MATCH) return r;
   verdict |= r;
   r = dissectTeamviewer(rec, fromClient, groupId, TEAMVIEWER_SLOT);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectDnscrypt(rec, fromClient);
   if (r >= R_MATCH) return r;
   return verdict | r;
 }
