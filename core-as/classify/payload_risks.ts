@@ -7,7 +7,9 @@
 // "Encrypted or Random". A non-plaintext value raises the risk while the flow is not classified
 // by DPI; once it is, only when it already carries a risk that makes binary content suspect
 // (53, 54, 4, 40, 25, 23, 17), or is HTTP with category Download, or its category is
-// DataTransfer, Unspecified or Web. TLS, QUIC and DTLS flows are never checked.
+// DataTransfer, Unspecified or Web. A judged packet of a TLS, QUIC or DTLS flow clears it: QUIC
+// found within the first packets loses what the packets before set, QUIC found later keeps it
+// (quic_sh.pcap: found at the third packet, no risk; at the fifth and sixth, the risk).
 // Which packets are judged was read from the ground truth: the Risk Info of the 149 flows that
 // carry the risk prints the entropy of one packet ("Entropy: 5.090"), matched against each
 // packet's entropy, and the flows without it bound the rule. Each judged packet sets or clears
@@ -198,10 +200,23 @@ function judgedAsClassified(rec: usize): bool {
     <u32>load<u16>(rec + FLOW_MASTER_PROTO) == P.PROTO_TELEGRAM);
 }
 
+/**
+ * A UDP flow our dissectors gave up on and that the ports or addresses then named (QUIC on 443)
+ * is still unknown to nDPI while it inspects the packets: each is judged as an unknown flow's,
+ * not exempt as QUIC or DTLS (http_ipv6.pcap: a gQUIC flow matched by port whose third packet,
+ * entropy 4.939, clears the risk the first set; quic.pcap's twin, 5.101 last, keeps it).
+ */
+function guessedOverUdp(rec: usize): bool {
+  return load<u8>(rec + FLOW_CONFIDENCE) != CONF_DPI && <u32>load<u8>(rec + FLOW_L4_PROTO) != IPPROTO_TCP;
+}
+
 /** Sets or clears risk 35 from one payload's entropy, with the flow's state after this packet. */
 function judgeEntropy(rec: usize, ptr: usize, len: u32): void {
   if (hasRisk(rec, RISK_FULLY_ENCRYPTED)) { setRiskBit(rec, RISK_SUSPICIOUS_ENTROPY, false); return; }
-  if (isEncryptedTransport(<u32>load<u16>(rec + FLOW_MASTER_PROTO)) || isEncryptedTransport(<u32>load<u16>(rec + FLOW_APP_PROTO))) return;
+  // A TLS, QUIC or DTLS packet clears what the packets before it set (quic_0RTT.pcap: 0-RTT
+  // packets, then the Initial; quic_sh.pcap: short headers, then QUIC found at the third).
+  const encrypted = isEncryptedTransport(<u32>load<u16>(rec + FLOW_MASTER_PROTO)) || isEncryptedTransport(<u32>load<u16>(rec + FLOW_APP_PROTO));
+  if (encrypted && !guessedOverUdp(rec)) { setRiskBit(rec, RISK_SUSPICIOUS_ENTROPY, false); return; }
   // A classified flow outside the suspect conditions loses the risk whatever its entropy: the
   // bytes are only counted when they can matter.
   if (judgedAsClassified(rec) && !suspectWhenClassified(rec)) { setRiskBit(rec, RISK_SUSPICIOUS_ENTROPY, false); return; }

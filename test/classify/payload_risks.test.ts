@@ -172,3 +172,28 @@ test('a TCP connection seen from the middle keeps the risk of its guess (kerbero
   assert.equal(proto(f), 'Kerberos [Match by port]');
   assert.ok(has(f, SUSP_ENTROPY));
 });
+
+test('QUIC found by DPI within the judged packets clears what the packets before it set (quic_sh.pcap)', async () => {
+  // Short-header packets (RFC 9000 §17.3.1: fixed bit set, then the destination connection id)
+  // with the same id three times from the client: QUIC at the third (quic.test.ts).
+  const dcid = [0x01, 0xdf, 0xc0, 0xfe, 0x62, 0xc6, 0x40, 0x77];
+  const sh = (first: number) => cat([first], dcid, distinct(62, 1, 0x80));
+  assert.ok(entropy(sh(0x53)) >= 4.941);
+  const f = await udpConversation(40408, 443, [sh(0x41), sh(0x43), sh(0x45)]);
+  assert.equal(proto(f), 'QUIC [DPI]');
+  assert.ok(!has(f, SUSP_ENTROPY), `risks ${risks(f)}`);
+  // The same two packets alone, then undetected and guessed by port, keep it.
+  const g = await udpConversation(40409, 443, [sh(0x41), sh(0x43)]);
+  assert.equal(proto(g), 'QUIC [Match by port]');
+  assert.ok(has(g, SUSP_ENTROPY));
+});
+
+test('a UDP flow only guessed to be QUIC is judged as an unknown flow (http_ipv6.pcap: the third packet clears)', async () => {
+  // Payloads no dissector recognises, to 443: QUIC by port in the end, every judged packet counts.
+  const clears = await udpConversation(CPORT, 443, [HIGH, { reply: HIGH }, LOW]);
+  assert.equal(proto(clears), 'QUIC [Match by port]');
+  assert.ok(!has(clears, SUSP_ENTROPY), `risks ${risks(clears)}`);
+  const keeps = await udpConversation(CPORT, 443, [LOW, { reply: LOW }, HIGH]);
+  assert.equal(proto(keeps), 'QUIC [Match by port]');
+  assert.ok(has(keeps, SUSP_ENTROPY), `risks ${risks(keeps)}`);
+});
