@@ -336,20 +336,17 @@ export class AlertStore {
   }
 
   /** Doubles the columns (at most to maxAlerts), the oldest alert moving to slot 0. */
+  /**
+   * Doubles the number column (at most to maxAlerts). Columns only grow before the ring is full,
+   * when the oldest alert is in slot 0 and new ones are appended: the numbers are copied as they
+   * are, and the string column (a plain array) simply grows as slots are appended to it.
+   */
   #grow(): void {
     const capacity = Math.min(this.maxAlerts, Math.max(FIRST_CAPACITY, this.#capacity * 2));
     const num = new Float64Array(capacity * NUM_STRIDE);
-    // The oldest alert first: the part from head to the end of the columns, then the wrapped part.
-    const firstRows = Math.min(this.#count, this.#capacity - this.#head);
-    num.set(this.#num.subarray(this.#head * NUM_STRIDE, (this.#head + firstRows) * NUM_STRIDE), 0);
-    num.set(this.#num.subarray(0, (this.#count - firstRows) * NUM_STRIDE), firstRows * NUM_STRIDE);
-    const str = this.#str.slice(this.#head * STR_STRIDE, (this.#head + firstRows) * STR_STRIDE)
-      .concat(this.#str.slice(0, (this.#count - firstRows) * STR_STRIDE));
-    str.length = capacity * STR_STRIDE;
+    num.set(this.#num.subarray(0, this.#count * NUM_STRIDE));
     this.#num = num;
-    this.#str = str;
     this.#capacity = capacity;
-    this.#head = 0;
   }
 
   /** The pooled copy of a message, so that a script's repeated text is kept once. */
