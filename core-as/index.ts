@@ -11,6 +11,7 @@ import { resetClock } from "./pipeline";
 import { releaseRetiredBlocks } from "./dissect/meta";
 import { stunCacheReset } from "./dissect/stun_cache";
 import { tincCacheReset } from "./dissect/tinc_cache";
+import { ooklaCacheReset } from "./dissect/ookla";
 
 export * from "./stats";
 export * from "./flow/record";
@@ -37,6 +38,7 @@ export function init(maxFlows: u32, idleTimeoutMs: u32): void {
   setIdleTimeout(<u64>idleTimeoutMs * 1000);
   stunCacheReset();
   tincCacheReset();
+  ooklaCacheReset();
 }
 
 /** Scratch region of at least `size` bytes where the runtime copies each chunk. */

@@ -15,6 +15,7 @@ import { matchIpv4, matchIpv6 } from "./ip_match";
 import { guessProtoByPorts, protoHasDefaultPort, protoUsesPort } from "./port_guess";
 import { checkIcmpEntropy, endPayloadRisks } from "./payload_risks";
 import { setTcpIssues } from "./tcp_risks";
+import { ooklaByCache, ooklaNoteClient } from "../dissect/ookla";
 import {
   RISK_DESKTOP_OR_FILE_SHARING_SESSION, RISK_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT, RISK_UNIDIRECTIONAL_TRAFFIC, RISK_UNSAFE_PROTOCOL,
 } from "./generated/risks";
@@ -111,6 +112,7 @@ export function applyHostNameOf(rec: usize, namePtr: usize, nameLen: u32): bool 
   const app = hostMatchProto(match);
   if (app == master) return true;
   store<u16>(rec + FLOW_APP_PROTO, <u16>app);
+  if (app == P.PROTO_OOKLA) ooklaNoteClient(rec);
   // DNS and the mail protocols keep their own category (pcaps README, [cat:]).
   store<u16>(rec + FLOW_CATEGORY, <u16>(keepsMasterCategory(master) ? P.protoCategory(master) : hostMatchCategory(match)));
   return true;
@@ -159,6 +161,7 @@ export function classifyTelegramByAddress(rec: usize): bool {
 export function guessUndetected(rec: usize): void {
   if ((load<u8>(rec + FLOW_L7_FLAGS) & L7_DETECTED) != 0) return;
   if (classifyTelegramByAddress(rec)) return;
+  if (ooklaByCache(rec)) return;
   const byPort = guessProtoByPorts(<u32>load<u8>(rec + FLOW_L4_PROTO), <u32>load<u16>(rec + FLOW_CLI_PORT), <u32>load<u16>(rec + FLOW_SRV_PORT));
   if (byPort != 0) {
     store<u16>(rec + FLOW_MASTER_PROTO, <u16>byPort);

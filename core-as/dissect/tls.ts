@@ -46,6 +46,7 @@ import { RISK_DESKTOP_OR_FILE_SHARING_SESSION, RISK_TLS_FATAL_ALERT } from "../c
 import { R_DONE, R_MATCH, R_MAYBE, R_NO } from "./result";
 import { parseClientHello } from "./tls_client_hello";
 import { certificatePrefixLen, parseCertificate, parseServerHello } from "./tls_server";
+import { ooklaOverTls } from "./ookla";
 
 const ST_CTX: usize = 0;
 const ST_NEXT_SEQ: usize = 4;   // + 4 * direction
@@ -409,7 +410,10 @@ function handleMessageKind(rec: usize, dir: usize, p: usize, len: usize): void {
       setFlag(rec, F_SEEN_SH);
       store<u8>(state(rec) + ST_SH_FROM, <u8>(dir + 1));
       // From TLS 1.3 on (and its drafts) everything after the ServerHello is encrypted.
-      if (version > VERSION_TLS12 && (version >> 8) != 0xfe) setFlag(rec, F_DONE);
+      if (version > VERSION_TLS12 && (version >> 8) != 0xfe) {
+        setFlag(rec, F_DONE);
+        if ((f & F_SEEN_CH) != 0) ooklaOverTls(rec);
+      }
       return;
     }
     case HS_CERTIFICATE: {
@@ -417,6 +421,7 @@ function handleMessageKind(rec: usize, dir: usize, p: usize, len: usize): void {
       if ((f & F_CERT) != 0 || <usize>load<u8>(state(rec) + ST_SH_FROM) != dir + 1) return;
       setFlag(rec, F_CERT | F_DONE);
       parseCertificate(rec, p, len);
+      if ((f & F_SEEN_CH) != 0) ooklaOverTls(rec);
       return;
     }
     case HS_SERVER_HELLO_DONE: {

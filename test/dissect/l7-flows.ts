@@ -35,6 +35,11 @@ export async function udpConversation(cport: number, sport: number, turns: Turn[
 }
 
 export async function tcpConversation(cport: number, sport: number, turns: Turn[], o: ConversationOptions = {}): Promise<FlowInfo> {
+  return onlyFlow(await runFrames(LINKTYPE.ETHERNET, tcpFrames(cport, sport, turns, o)));
+}
+
+/** The Ethernet frames of a TCP conversation (handshake, then the turns), for captures of several flows. */
+export function tcpFrames(cport: number, sport: number, turns: Turn[], o: ConversationOptions = {}): Bytes[] {
   let cseq = 1000;
   let sseq = 5000;
   const frames = [
@@ -51,7 +56,7 @@ export async function tcpConversation(cport: number, sport: number, turns: Turn[
       cseq += t.length;
     }
   }
-  return onlyFlow(await runFrames(LINKTYPE.ETHERNET, frames));
+  return frames;
 }
 
 /** The flow's classification as nDPI prints it, and its confidence. */
