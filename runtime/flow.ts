@@ -1,7 +1,7 @@
 // Reads flow records and counters out of wasm memory. The record layout comes from the FLOW_*
 // globals the core exports (core-as/flow/record.ts), the counters from STAT_/SKIP_/CAPERR_.
 import type { EngineStats, FlowEvent, FlowInfo, FlowSummary } from './types.ts';
-import { formatIpv4, formatIpv6, ntopngAddressKey } from './ip.ts';
+import { formatIpv4, formatIpv6, ipv4Number, ntopngAddressKey } from './ip.ts';
 import { metaString, readL7, readL7Base, riskIds, type L7Layout } from './flow_l7.ts';
 import { protocolPairName } from './ndpi/tables.ts';
 
@@ -168,6 +168,8 @@ export class FlowReader {
     return {
       cliIp: fmt(B, r + o.CLI_ADDR),
       srvIp: fmt(B, r + o.SRV_ADDR),
+      cliV4: version === 4 ? V.getUint32(r + o.CLI_ADDR, false) : -1,
+      srvV4: version === 4 ? V.getUint32(r + o.SRV_ADDR, false) : -1,
       ipVersion: version,
       cliPort,
       srvPort,
@@ -360,7 +362,7 @@ class RingEvent implements FlowEvent {
   }
 
   summary(): FlowSummary {
-    return this.#flow !== undefined ? summaryOf(this.#flow) : this.#read.summary(this.#record);
+    return this.#read.summary(this.#record);
   }
 }
 
@@ -370,6 +372,8 @@ export function summaryOf(flow: FlowInfo): FlowSummary {
   return {
     cliIp: flow['cli.ip'],
     srvIp: flow['srv.ip'],
+    cliV4: ipv4Number(flow['cli.ip']),
+    srvV4: ipv4Number(flow['srv.ip']),
     ipVersion: flow.ip_version,
     cliPort: flow['cli.port'],
     srvPort: flow['srv.port'],

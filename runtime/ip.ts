@@ -62,3 +62,24 @@ export function ntopngAddressKey(bytes: Uint8Array, offset: number, version: num
   }
   return key;
 }
+
+/** A dotted quad as an unsigned number, or -1 when the text is not one (no allocation). */
+export function ipv4Number(text: string): number {
+  let value = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + part;
+}

@@ -161,6 +161,9 @@ export interface FlowEvent {
 export interface FlowSummary {
   cliIp: string;
   srvIp: string;
+  /** IPv4 addresses as unsigned numbers (-1 for IPv6): classified without parsing the text. */
+  cliV4: number;
+  srvV4: number;
   ipVersion: number;
   cliPort: number;
   srvPort: number;

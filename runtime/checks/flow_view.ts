@@ -118,8 +118,9 @@ export class FlowView {
   prepare(flow: FlowSummary, nowSec: number): FlowArgs {
     const a = this.#args;
     this.#strings.reset();
-    const cli = this.#networks.classify(flow.cliIp);
-    const srv = this.#networks.classify(flow.srvIp);
+    const nets = this.#networks;
+    const cli = flow.cliV4 >= 0 ? nets.classifyV4(flow.cliV4) : nets.classify(flow.cliIp);
+    const srv = flow.srvV4 >= 0 ? nets.classifyV4(flow.srvV4) : nets.classify(flow.srvIp);
     this.cli = cli;
     this.srv = srv;
     const c2sPackets = flow.c2sPackets, s2cPackets = flow.s2cPackets;

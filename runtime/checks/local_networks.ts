@@ -10,6 +10,8 @@
 // Network ids are positions in the list (ntopng numbers networks in the order they are added);
 // an address in several networks belongs to the most specific one (ntopng's patricia tree).
 
+import { ipv4Number } from '../ip.ts';
+
 export const DEFAULT_LOCAL_NETWORKS = '192.168.1.0/24,127.0.0.0/8,fe80::/10';
 
 /** Always local whatever the configuration (IpAddress::checkIP). */
@@ -135,27 +137,6 @@ function classOf(inLocalNetwork: boolean, multicastOrBroadcast: boolean, isPriva
   return CLASSES[(inLocalNetwork || multicastOrBroadcast ? 1 : 0) | (multicastOrBroadcast ? 2 : 0) | (inLocalNetwork ? 4 : 0) | (isPrivate ? 8 : 0)];
 }
 
-/** A dotted quad as a number, or -1: the fast path (no allocation). */
-function ipv4Number(text: string): number {
-  let value = 0, part = 0, digits = 0, dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return -1;
-    } else {
-      return -1;
-    }
-  }
-  if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + part;
-}
-
 /** The first 16 bits of an IPv6 text (0 when it starts with "::"), or -1 when it is not IPv6-like. */
 function firstHextet(text: string): number {
   let value = 0;
@@ -264,6 +245,11 @@ export class LocalNetworks {
     if (this.#cache.size >= 65536) this.#cache.clear();
     this.#cache.set(ip, cls);
     return cls;
+  }
+
+  /** classify() of an IPv4 address given as an unsigned 32-bit number. */
+  classifyV4(address: number): AddressClass {
+    return this.#classifyV4(address >>> 0);
   }
 
   #classifyV4(a: number): AddressClass {

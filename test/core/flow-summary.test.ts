@@ -1,0 +1,48 @@
+// FlowEvent.summary() (runtime/flow.ts), read straight from the event's record, against the flow
+// object of the same event: every field must agree, on every event of a set of dev captures
+// (IPv4 and IPv6, VLAN, tunnels, risks with their text, every link type of the set).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { analyzeFile } from '../../adapters/node/engine.ts';
+import { summaryOf } from '../../runtime/flow.ts';
+import type { FlowSummary } from '../../runtime/types.ts';
+import { PCAPS_DIR, listCaptures } from '../conformance-report.ts';
+
+const CAPTURES = ['1kxun.pcap', 'dns.pcap', 'quic-33.pcapng', 'gre.pcapng', 'ssh.pcap', 'KakaoTalk_chat.pcap', 'http_ipv6.pcap', 'synscan.pcap'];
+
+/** The numeric IPv4 address of a dotted quad, -1 otherwise. */
+function v4(text: string): number {
+  const parts = text.split('.');
+  return parts.length === 4 ? parts.reduce((n, p) => n * 256 + Number(p), 0) : -1;
+}
+
+test('summary() equals the flow object of the same event, field by field', async () => {
+  if (!existsSync(PCAPS_DIR)) assert.fail(`shared corpus missing: ${PCAPS_DIR}`);
+  const captures = listCaptures(['dev']).filter((c) => CAPTURES.includes(c.name));
+  assert.equal(captures.length, CAPTURES.length, 'captures missing from dev');
+  let compared = 0, withRiskText = 0, v6 = 0;
+  for (const capture of captures) {
+    const mismatches: string[] = [];
+    await analyzeFile(capture.path, {
+      engine: (engine) => {
+        engine.onEvent = (event) => {
+          if (event.kind === 'flow_created' || event.summary === undefined) return;
+          const fromRecord: FlowSummary = event.summary();
+          const expected = { ...summaryOf(event.flow), cliV4: v4(event.flow['cli.ip']), srvV4: v4(event.flow['srv.ip']) };
+          try {
+            assert.deepEqual(fromRecord, expected);
+          } catch {
+            mismatches.push(`${event.kind} ${event.serial}: ${JSON.stringify(fromRecord)} vs ${JSON.stringify(expected)}`);
+          }
+          compared++;
+          if (fromRecord.riskInfo !== '') withRiskText++;
+          if (fromRecord.ipVersion === 6) v6++;
+        };
+      },
+    });
+    assert.deepEqual(mismatches.slice(0, 3), [], `${capture.name}: summary differs from the flow object`);
+  }
+  assert.ok(compared > 2000, `only ${compared} events compared`);
+  assert.ok(withRiskText > 0 && v6 > 0, `risk texts ${withRiskText}, IPv6 events ${v6}`);
+});
