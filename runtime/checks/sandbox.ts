@@ -214,12 +214,38 @@ class ModuleIO {
     return this.#view(L, idx).slice();
   }
 
-  /** Short ASCII strings (alert messages, names) are copied as char codes: flat, no decoder call. */
+  /**
+   * The text of the string at idx. Scripts repeat their alert messages, and Lua keeps one copy
+   * of each short string: a small cache by address returns the same JS string again once its
+   * bytes are checked equal (cheaper than decoding, and the alert store then hashes it once).
+   */
   readString(L: number, idx: number): string {
     const bytes = this.#view(L, idx);
-    return decodeText(bytes, 0, bytes.length);
+    if (bytes.length > READ_CACHE_MAX_LENGTH) return decodeText(bytes, 0, bytes.length);
+    const slot = (bytes.byteOffset >>> 3) & (READ_CACHE_SLOTS - 1);
+    const cached = this.#readCache[slot];
+    if (cached !== undefined && cached.length === bytes.length) {
+      let same = true;
+      for (let i = 0; i < bytes.length; i++) {
+        if (cached.charCodeAt(i) !== bytes[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const text = decodeText(bytes, 0, bytes.length);
+    // Only texts whose UTF-16 units are their bytes (ASCII) can be compared that way.
+    this.#readCache[slot] = text.length === bytes.length ? text : undefined;
+    return text;
   }
+
+  readonly #readCache: Array<string | undefined> = new Array<string | undefined>(READ_CACHE_SLOTS).fill(undefined);
 }
+
+/** Strings read back from Lua kept for reuse (readString): slots, and the longest kept. */
+const READ_CACHE_SLOTS = 64;
+const READ_CACHE_MAX_LENGTH = 64;
 
 const ioByModule = new WeakMap<LuaModule, ModuleIO>();
 const warmedUp = new WeakSet<LuaModule>();
