@@ -42,3 +42,9 @@ export function claimGroupState(rec: usize, groupId: u32): usize {
   store<u8>(area, <u8>groupId);
   return area;
 }
+
+/** The flow's group area if the group with registry id `groupId` holds it, else 0 (nothing is claimed). */
+export function heldGroupState(rec: usize, groupId: u32): usize {
+  const area = rec + FLOW_GROUP_STATE;
+  return <u32>load<u8>(area) == groupId ? area : 0;
+}

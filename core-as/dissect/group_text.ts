@@ -1,6 +1,6 @@
 // Text and stream-level protocols of the long tail, offered as one dissector (group.ts):
-// NNTP (nDPI's Usenet), IRC, rsh, Kismet, WebSocket frames, HAProxy's PROXY header and
-// Ookla's Speedtest.
+// NNTP (nDPI's Usenet), IRC, rsh, Kismet, WebSocket frames, HAProxy's PROXY header, Ookla's
+// Speedtest and SOAP.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
@@ -12,12 +12,14 @@ import { dissectKismet } from "./kismet";
 import { dissectWebsocket } from "./websocket";
 import { dissectHaproxy } from "./haproxy";
 import { OOKLA_STATE_SIZE, dissectOokla } from "./ookla";
+import { SOAP_STATE_SIZE, dissectSoap } from "./soap";
 
 const NNTP_SLOT: usize = GROUP_DATA;
 const RSH_SLOT: usize = NNTP_SLOT + NNTP_STATE_SIZE;
 const OOKLA_SLOT: usize = RSH_SLOT + RSH_STATE_SIZE;
+const SOAP_SLOT: usize = OOKLA_SLOT + OOKLA_STATE_SIZE;
 // @ts-ignore: compile-time check (AssemblyScript builtin)
-if (OOKLA_SLOT + OOKLA_STATE_SIZE > GROUP_DATA_END) ERROR("group_text: members' state past the group area");
+if (SOAP_SLOT + SOAP_STATE_SIZE > GROUP_DATA_END) ERROR("group_text: members' state past the group area");
 
 /** The one-packet members look at the flow's first payload only, as nDPI's do. */
 export function dissectTextGroup(rec: usize, fromClient: bool, groupId: u32): i32 {
@@ -39,6 +41,9 @@ export function dissectTextGroup(rec: usize, fromClient: bool, groupId: u32): i3
   if (r >= R_MATCH) return r;
   verdict |= r;
   r = dissectOokla(rec, fromClient, groupId, OOKLA_SLOT);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectSoap(rec, fromClient, groupId, SOAP_SLOT);
   if (r >= R_MATCH) return r;
   return verdict | r;
 }
