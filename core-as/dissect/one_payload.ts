@@ -6,6 +6,8 @@ import * as info from "../decode/packet_info";
 import { IPPROTO_TCP } from "../wire/transport";
 import { R_DONE, R_NO } from "./result";
 import { detectCan } from "./can";
+import { detectCollectd } from "./collectd";
+import { detectNetflow } from "./netflow";
 import { detectCryNetwork } from "./crynet";
 import { detectElasticsearch } from "./elasticsearch";
 import { detectFix } from "./fix";
@@ -30,5 +32,6 @@ function onTcp(rec: usize): bool {
 
 function onUdp(rec: usize): bool {
   return detectSdRtn(rec) || detectNintendo(rec) || detectGenshinImpact(rec) || detectCryNetwork(rec) ||
-    detectRipeAtlas(rec) || detectZug(rec) || detectSpotifyUdp(rec) || detectCan(rec) || detectKcp(rec);
+    detectRipeAtlas(rec) || detectZug(rec) || detectSpotifyUdp(rec) || detectCan(rec) || detectKcp(rec) ||
+    detectNetflow(rec) || detectCollectd(rec);
 }
