@@ -1,6 +1,6 @@
 // Text and stream-level protocols of the long tail, offered as one dissector (group.ts):
 // NNTP (nDPI's Usenet), IRC, rsh, Kismet, WebSocket frames, HAProxy's PROXY header, Ookla's
-// Speedtest and SOAP.
+// Speedtest, SOAP and Munin.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
@@ -13,6 +13,7 @@ import { dissectWebsocket } from "./websocket";
 import { dissectHaproxy } from "./haproxy";
 import { OOKLA_STATE_SIZE, dissectOokla } from "./ookla";
 import { SOAP_STATE_SIZE, dissectSoap } from "./soap";
+import { dissectMunin } from "./munin";
 
 const NNTP_SLOT: usize = GROUP_DATA;
 const RSH_SLOT: usize = NNTP_SLOT + NNTP_STATE_SIZE;
@@ -31,6 +32,8 @@ export function dissectTextGroup(rec: usize, fromClient: bool, groupId: u32): i3
     r = dissectKismet(rec, fromClient);
     if (r >= R_MATCH) return r;
     r = dissectWebsocket(rec, fromClient);
+    if (r >= R_MATCH) return r;
+    r = dissectMunin(rec, fromClient);
     if (r >= R_MATCH) return r;
   }
   let verdict: i32 = 0;
