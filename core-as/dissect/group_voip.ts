@@ -1,6 +1,6 @@
 // Voice, conferencing and telecom signalling protocols of the long tail, offered as one
-// dissector (group.ts): MGCP, GTP-C / GTP', SMPP, BFCP, Mumble, TeamSpeak, LINE calls and Zoom's
-// media.
+// dissector (group.ts): MGCP, GTP-C / GTP', SMPP, BFCP, Mumble, TeamSpeak, LINE calls, Zoom's
+// media and KakaoTalk's voice calls.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
@@ -13,6 +13,7 @@ import { MUMBLE_STATE_SIZE, dissectMumble } from "./mumble";
 import { dissectTeamspeak } from "./teamspeak";
 import { dissectLineCall } from "./line_call";
 import { dissectZoom } from "./zoom";
+import { dissectKakaotalkVoice } from "./kakaotalk_voice";
 
 const BFCP_SLOT: usize = GROUP_DATA;
 const MUMBLE_SLOT: usize = BFCP_SLOT + BFCP_STATE_SIZE;
@@ -37,6 +38,8 @@ export function dissectVoipGroup(rec: usize, fromClient: bool, groupId: u32): i3
     r = dissectLineCall(rec, fromClient);
     if (r >= R_MATCH) return r;
     r = dissectZoom(rec, fromClient);
+    if (r >= R_MATCH) return r;
+    r = dissectKakaotalkVoice(rec, fromClient);
     if (r >= R_MATCH) return r;
   }
   r = dissectBfcp(rec, fromClient, groupId, BFCP_SLOT);
