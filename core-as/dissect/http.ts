@@ -38,7 +38,8 @@ import {
 } from "../flow/record";
 import { applyHostName, setDetected } from "../classify/classify";
 import {
-  CATEGORY_CONNECTIVITY_CHECK, PROTO_BITTORRENT, PROTO_HTTP, PROTO_HTTP2, PROTO_HTTP_CONNECT, PROTO_HTTP_PROXY, PROTO_SOAP,
+  CATEGORY_CONNECTIVITY_CHECK, PROTO_BITTORRENT, PROTO_HTTP, PROTO_HTTP2, PROTO_HTTP_CONNECT, PROTO_HTTP_PROXY, PROTO_MAPLESTORY,
+  PROTO_SOAP,
 } from "../classify/generated/protocols";
 import { IPPROTO_TCP } from "../wire/transport";
 import {
@@ -49,7 +50,7 @@ import {
   META_NUM_HTTP_STATUS, META_STR_CONTENT_TYPE, META_STR_HOST, META_STR_HTTP_METHOD, META_STR_HTTP_SERVER,
   META_STR_REQ_CONTENT_TYPE, META_STR_URL, META_STR_USER_AGENT, metaHasString, metaSetNumber, metaSetString,
 } from "./meta";
-import { appOfAgent, appOfMediaType, appOfServer, appOfTarget, isConnectivityCheckTarget } from "./http_apps";
+import { appOfAgent, appOfMediaType, appOfServer, appOfTarget, isConnectivityCheckTarget, isMapleStoryRequest } from "./http_apps";
 import {
   checkAuthorization, checkDotPath, checkDownload, checkHeaderName, checkNumericHost, checkResponseContent,
   checkServer, checkStatus, checkUserAgent, flagMissingUserAgent, mediaTypeLength,
@@ -271,6 +272,9 @@ function readRequest(rec: usize, p: usize, end: usize, methodLen: usize, fromCli
     }
   }
   const result = <i32>noteRequestFields(rec, flags);
+  if (lineComplete && startsWith(p, end, "GET ") && isMapleStoryRequest(target, targetLen, agentPtr, agentLen, hostPtr, hostLen)) {
+    setDetected(rec, PROTO_MAPLESTORY, 0);
+  }
   // After the host list named the application: the probe's category wins over the host's.
   if (lineComplete && !isConnect && isConnectivityCheckTarget(target, targetLen)) store<u16>(rec + FLOW_CATEGORY, CATEGORY_CONNECTIVITY_CHECK);
   return result;
@@ -363,8 +367,8 @@ export function dissectHttp(rec: usize, fromClient: bool): i32 {
       if (!started) return R_NO;
     } else {
       flags = <u8>next;
-      // A tracker announce (BEP 3) is BitTorrent's; nDPI reads no further.
-      if (<u32>load<u16>(rec + FLOW_APP_PROTO) == PROTO_BITTORRENT) result = R_DONE;
+      // A tracker announce (BEP 3) is BitTorrent's, a launcher request MapleStory's; nDPI reads no further.
+      if (<u32>load<u16>(rec + FLOW_APP_PROTO) == PROTO_BITTORRENT || <u32>load<u16>(rec + FLOW_MASTER_PROTO) == PROTO_MAPLESTORY) result = R_DONE;
     }
   } else if (status != 0) {
     if (!started) setDetected(rec, PROTO_HTTP, 0);

@@ -2,6 +2,7 @@
 // RFC 6960 Appendix C, HLS RFC 8216 §4, MPEG-DASH's manifest type), request targets (DASH
 // segments and manifests by extension, Gnutella's HTTP downloads, BitTorrent tracker announces
 // per BEP 3), a server product (ntopng's own web server) and client agents (Windows Update). nDPI reports these as HTTP.<App>.
+// MapleStory's launcher requests name the game itself (nDPI reports the flow as MapleStory alone).
 import {
   PROTO_BITTORRENT, PROTO_GNUTELLA, PROTO_HLS, PROTO_MPEGDASH, PROTO_NTOP, PROTO_OCSP, PROTO_WINDOWS_UPDATE,
 } from "../classify/generated/protocols";
@@ -56,4 +57,16 @@ function isPathThenEnd(target: usize, end: usize, path: string): bool {
   const n = <usize>path.length;
   if (!startsWith(target, end, path)) return false;
   return end - target == n || load<u8>(target + n) == 0x3f; // '?'
+}
+
+/**
+ * MapleStory's clients (nDPI's maplestory dissector): the game's page fetched by its "AspINet"
+ * agent (GET /maplestory/...), or its patcher's updates (GET /maple/patch... by "Patcher" from
+ * a "patch." host). The agent must be exactly that name.
+ */
+export function isMapleStoryRequest(target: usize, targetLen: usize, agent: usize, agentLen: usize, host: usize, hostLen: usize): bool {
+  const end = target + targetLen;
+  if (startsWith(target, end, "/maplestory/")) return agentLen == 7 && startsWith(agent, agent + agentLen, "AspINet");
+  return startsWith(target, end, "/maple/patch") && agentLen == 7 && startsWith(agent, agent + agentLen, "Patcher") &&
+    hostLen > 6 && startsWith(host, host + hostLen, "patch.");
 }

@@ -331,3 +331,23 @@ test('connectivity probes (/generate_204, /generate204) are ConnCheck whatever t
   // Only that path: a longer one keeps the host's category.
   assert.equal((await probe('/generate_2048', 'www.google.eu'))['proto.ndpi_cat'], 'Web');
 });
+
+test("MapleStory's launcher requests name the game alone, keeping the HTTP metadata", async () => {
+  const page = await tcpConversation(60546, 80, [request('GET /maplestory/ HTTP/1.1', ['Host: example.com', 'User-Agent: AspINet', 'Accept: */*'])]);
+  assert.equal(proto(page), 'MapleStory [DPI]');
+  assert.equal(page.host_server_name, 'example.com');
+  assert.equal(field(page, 'protos.http.last_user_agent'), 'AspINet');
+  const patch = await tcpConversation(60546, 80, [request('GET /maple/patch/00123.patch HTTP/1.1', ['Host: patch.nexon.net', 'User-Agent: Patcher'])]);
+  assert.equal(proto(patch), 'MapleStory [DPI]');
+});
+
+test('MapleStory: another agent, a longer agent, a patch from another host, POST: HTTP', async () => {
+  for (const req of [
+    request('GET /maplestory/ HTTP/1.1', ['Host: example.com', `User-Agent: ${UA}`]),
+    request('GET /maplestory/ HTTP/1.1', ['Host: example.com', 'User-Agent: AspINet2']),
+    request('GET /maple/patch/1 HTTP/1.1', ['Host: www.nexon.net', 'User-Agent: Patcher']),
+    request('POST /maplestory/ HTTP/1.1', ['Host: example.com', 'User-Agent: AspINet']),
+  ]) {
+    assert.equal(proto(await tcpConversation(60546, 80, [req])), 'HTTP [DPI]', Buffer.from(req).toString().split('\r\n')[0]);
+  }
+});
