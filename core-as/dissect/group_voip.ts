@@ -1,6 +1,6 @@
 // Voice, conferencing and telecom signalling protocols of the long tail, offered as one
 // dissector (group.ts): MGCP, GTP-C / GTP', SMPP, BFCP, Mumble, TeamSpeak, LINE calls, Zoom's
-// media and KakaoTalk's voice calls.
+// media, KakaoTalk's voice calls and Discord's voice connections.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
@@ -14,6 +14,7 @@ import { dissectTeamspeak } from "./teamspeak";
 import { dissectLineCall } from "./line_call";
 import { dissectZoom } from "./zoom";
 import { dissectKakaotalkVoice } from "./kakaotalk_voice";
+import { dissectDiscord } from "./discord";
 
 const BFCP_SLOT: usize = GROUP_DATA;
 const MUMBLE_SLOT: usize = BFCP_SLOT + BFCP_STATE_SIZE;
@@ -46,6 +47,9 @@ export function dissectVoipGroup(rec: usize, fromClient: bool, groupId: u32): i3
   if (r >= R_MATCH) return r;
   verdict |= r;
   r = dissectMumble(rec, fromClient, groupId, MUMBLE_SLOT);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectDiscord(rec, fromClient);
   if (r >= R_MATCH) return r;
   return verdict | r;
 }
