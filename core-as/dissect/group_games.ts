@@ -1,6 +1,7 @@
 // Online games of the long tail, offered as one dissector (group.ts): Activision, Heroes of the
 // Storm, Steam Datagram Relay, Epic Games, League of Legends: Wild Rift, The Elder Scrolls
-// Online, i3D's game servers, Tencent's and NetEase's games and World of Warcraft. Their protocols are unpublished: each member matches what the game's own
+// Online, i3D's game servers, Tencent's and NetEase's games, World of Warcraft and Call of
+// Duty: Mobile. Their protocols are unpublished: each member matches what the game's own
 // sessions open with, narrowed by the game's ports where it has fixed ones.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
@@ -16,6 +17,7 @@ import { dissectI3d } from "./i3d";
 import { dissectTencentGames } from "./tencent_games";
 import { dissectNeteaseGames } from "./netease_games";
 import { dissectWorldOfWarcraft } from "./world_of_warcraft";
+import { dissectCodMobile } from "./cod_mobile";
 
 const EPIC_SLOT: usize = GROUP_DATA;
 const LOL_SLOT: usize = EPIC_SLOT + EPIC_STATE_SIZE;
@@ -46,6 +48,9 @@ export function dissectGamesGroup(rec: usize, fromClient: bool, groupId: u32): i
   if (r >= R_MATCH) return r;
   verdict |= r;
   r = dissectLolWildRift(rec, fromClient, groupId, LOL_SLOT);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectCodMobile(rec, fromClient);
   if (r >= R_MATCH) return r;
   return verdict | r;
 }

@@ -37,6 +37,16 @@ export function containsCi(p: usize, end: usize, lit: string): bool {
   return false;
 }
 
+/** Does [p, end) contain `lit` (exact case) anywhere? Bounded by the span's length. */
+export function contains(p: usize, end: usize, lit: string): bool {
+  const n = <usize>lit.length;
+  if (p > end || end - p < n) return false;
+  for (let at = p; at + n <= end; at++) {
+    if (startsWith(at, end, lit)) return true;
+  }
+  return false;
+}
+
 /** End of the line starting at p: the first CR or LF, or `end`. */
 export function lineEnd(p: usize, end: usize): usize {
   let at = p;

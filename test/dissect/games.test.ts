@@ -148,3 +148,23 @@ test('World of Warcraft: a length shorter than the text, another text, a later p
     assert.notEqual(proto(await tcpConversation(39329, 3724, turns)), 'WorldOfWarcraft [DPI]');
   }
 });
+
+test('Call of Duty: Mobile: the 12-byte ping on 7500, a loadout message among the first four payloads', async () => {
+  const ping = cat(pattern(8), ascii('ping'));
+  assert.equal(proto(await udpConversation(40282, 7500, [ping, { reply: ping }])), 'CoD_Mobile [DPI]');
+  const loadout = cat([0xce], pattern(200), ascii('LOC_PREFAB_LOADOUTNAME_1'), pattern(200));
+  assert.equal(proto(await udpConversation(38704, 7948, [pattern(182), { reply: pattern(8) }, { reply: pattern(466) }, { reply: loadout }])), 'CoD_Mobile [DPI]');
+});
+
+test('Call of Duty: Mobile: ping elsewhere or of another length, the loadout too late, short or without 0xCE: not', async () => {
+  const loadout = (first: number, n = 200) => cat([first], pattern(n), ascii('LOC_PREFAB_LOADOUTNAME_1'), pattern(200));
+  for (const [port, turns] of [
+    [7501, [cat(pattern(8), ascii('ping'))]],
+    [7500, [cat(pattern(9), ascii('ping'))]],
+    [7948, [pattern(60), pattern(60), pattern(60), pattern(60), loadout(0xce)]],
+    [7948, [cat([0xce], ascii('LOC_PREFAB_LOADOUTNAME_1'), pattern(300))].map((b) => b.subarray(0, 350))],
+    [7948, [loadout(0xcf)]],
+  ] as const) {
+    assert.notEqual(proto(await udpConversation(38704, port, turns as never)), 'CoD_Mobile [DPI]', `${port}`);
+  }
+});
