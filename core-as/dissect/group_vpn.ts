@@ -1,5 +1,5 @@
 // VPN, remote-access and privacy protocols of the long tail, offered as one dissector
-// (group.ts): PPTP, tinc, SoftEther's NAT traversal, TeamViewer and DNSCrypt.
+// (group.ts): PPTP, tinc, SoftEther's NAT traversal, TeamViewer, DNSCrypt and UltraSurf.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
@@ -9,6 +9,7 @@ import { TINC_STATE_SIZE, dissectTinc } from "./tinc";
 import { dissectSoftether } from "./softether";
 import { TEAMVIEWER_STATE_SIZE, dissectTeamviewer } from "./teamviewer";
 import { dissectDnscrypt } from "./dnscrypt";
+import { dissectUltrasurf } from "./ultrasurf";
 
 const TINC_SLOT: usize = GROUP_DATA;
 const TEAMVIEWER_SLOT: usize = TINC_SLOT + TINC_STATE_SIZE;
@@ -18,7 +19,9 @@ if (TEAMVIEWER_SLOT + TEAMVIEWER_STATE_SIZE > GROUP_DATA_END) ERROR("group_vpn: 
 export function dissectVpnGroup(rec: usize, fromClient: bool, groupId: u32): i32 {
   let verdict: i32 = 0;
   if (payloadPacketIndex(rec) == 1) {
-    const r = dissectPptp(rec, fromClient);
+    let r = dissectPptp(rec, fromClient);
+    if (r >= R_MATCH) return r;
+    r = dissectUltrasurf(rec, fromClient);
     if (r >= R_MATCH) return r;
   }
   let r = dissectTinc(rec, fromClient, groupId, TINC_SLOT);

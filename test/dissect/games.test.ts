@@ -168,3 +168,17 @@ test('Call of Duty: Mobile: ping elsewhere or of another length, the loadout too
     assert.notEqual(proto(await udpConversation(38704, port, turns as never)), 'CoD_Mobile [DPI]', `${port}`);
   }
 });
+
+test('Half-Life 2: an out-of-band challenge answered in kind from the other side', async () => {
+  const challenge = cat([0xff, 0xff, 0xff, 0xff], pattern(12), ascii('000'), [0]);
+  assert.equal(proto(await udpConversation(27005, 27015, [challenge, { reply: challenge }])), 'HalfLife2 [DPI]');
+  for (const [what, turns] of [
+    ['no answer', [challenge]],
+    ['answered from the same side', [challenge, challenge]],
+    ['no 000 end', [challenge, { reply: cat([0xff, 0xff, 0xff, 0xff], pattern(12), ascii('001'), [0]) }]],
+    ['19 bytes', [challenge.subarray(0, 19), { reply: challenge.subarray(0, 19) }]],
+    ['answer third', [challenge, pattern(20), { reply: challenge }]],
+  ] as const) {
+    assert.notEqual(proto(await udpConversation(27005, 27015, turns as never)), 'HalfLife2 [DPI]', what);
+  }
+});

@@ -83,3 +83,12 @@ test('TeamViewer: two headers only off port, other first bytes: not TeamViewer',
     assert.notEqual(proto(f), 'TeamViewer [DPI]', JSON.stringify(turns));
   }
 });
+
+test('UltraSurf: the first TCP payload starts CC 1C 30 41 5B A4 38 66; a later one or another start is not', async () => {
+  const magic = [0xcc, 0x1c, 0x30, 0x41, 0x5b, 0xa4, 0x38, 0x66];
+  assert.equal(proto(await tcpConversation(50053, 37898, [Uint8Array.from([...magic, 1, 2, 3])])), 'UltraSurf [DPI]');
+  assert.equal(proto(await tcpConversation(50053, 37898, [{ reply: Uint8Array.from(magic) }])), 'UltraSurf [DPI]');
+  assert.notEqual(proto(await tcpConversation(50053, 37898, [Uint8Array.from(magic.slice(0, 7))])), 'UltraSurf [DPI]');
+  assert.notEqual(proto(await tcpConversation(50053, 37898, [Uint8Array.from([...magic.slice(0, 7), 0x67])])), 'UltraSurf [DPI]');
+  assert.notEqual(proto(await tcpConversation(50053, 37898, [Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), Uint8Array.from(magic)])), 'UltraSurf [DPI]');
+});
