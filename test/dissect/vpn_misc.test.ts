@@ -1,6 +1,6 @@
 // tinc (core-as/dissect/tinc.ts: ID lines "0 <name> 17[.minor]" both ways), SoftEther over UDP
 // (softether.ts: the NAT-T answer "IP=...,PORT=..." or a PACK) and TeamViewer (teamviewer.ts:
-// 0x17 0x24 / 0x11 0x30 command headers).
+// 0x17 0x24 / 0x11 0x30 command headers) and UltraSurf (ultrasurf.ts: an 8-byte opening).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ETH, IPPROTO, LINKTYPE, TCP_FLAG, ascii, be32, cat, ethernet, ipv4, pattern, tcp, udp } from '../core/bytes.ts';
