@@ -1,6 +1,6 @@
 // Voice, conferencing and telecom signalling protocols of the long tail, offered as one
 // dissector (group.ts): MGCP, GTP-C / GTP', SMPP, BFCP, Mumble, TeamSpeak, LINE calls, Zoom's
-// media, KakaoTalk's voice calls and Discord's voice connections.
+// media, KakaoTalk's voice calls, Discord's voice connections and imo's calls.
 //
 // State: members that need some keep it in the flow's group area (group.ts) at the offsets below.
 import { R_MATCH } from "./result";
@@ -15,11 +15,13 @@ import { dissectLineCall } from "./line_call";
 import { dissectZoom } from "./zoom";
 import { dissectKakaotalkVoice } from "./kakaotalk_voice";
 import { dissectDiscord } from "./discord";
+import { IMO_STATE_SIZE, dissectImo } from "./imo";
 
 const BFCP_SLOT: usize = GROUP_DATA;
 const MUMBLE_SLOT: usize = BFCP_SLOT + BFCP_STATE_SIZE;
+const IMO_SLOT: usize = MUMBLE_SLOT + MUMBLE_STATE_SIZE;
 // @ts-ignore: compile-time check (AssemblyScript builtin)
-if (MUMBLE_SLOT + MUMBLE_STATE_SIZE > GROUP_DATA_END) ERROR("group_voip: members' state past the group area");
+if (IMO_SLOT + IMO_STATE_SIZE > GROUP_DATA_END) ERROR("group_voip: members' state past the group area");
 
 export function dissectVoipGroup(rec: usize, fromClient: bool, groupId: u32): i32 {
   let verdict: i32 = 0;
@@ -50,6 +52,9 @@ export function dissectVoipGroup(rec: usize, fromClient: bool, groupId: u32): i3
   if (r >= R_MATCH) return r;
   verdict |= r;
   r = dissectDiscord(rec, fromClient);
+  if (r >= R_MATCH) return r;
+  verdict |= r;
+  r = dissectImo(rec, fromClient, groupId, IMO_SLOT);
   if (r >= R_MATCH) return r;
   return verdict | r;
 }
