@@ -55,7 +55,6 @@ function swap16(port: number): number {
  */
 export class MemoryViews {
   readonly #memory: WebAssembly.Memory;
-  #buffer: ArrayBufferLike | null = null;
   #bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
@@ -64,12 +63,12 @@ export class MemoryViews {
   }
 
   #refresh(): void {
+    // Growing the memory detaches its old buffer, whose views then have length 0: checking that
+    // is cheaper than asking the memory for its buffer (a call into the engine) on every read.
+    if (this.#bytes.length !== 0) return;
     const buffer = this.#memory.buffer;
-    if (buffer !== this.#buffer) {
-      this.#buffer = buffer;
-      this.#bytes = new Uint8Array(buffer);
-      this.#view = new DataView(buffer);
-    }
+    this.#bytes = new Uint8Array(buffer);
+    this.#view = new DataView(buffer);
   }
 
   get bytes(): Uint8Array<ArrayBufferLike> {
