@@ -8,11 +8,13 @@
 
 import { CheckRunner, type CheckScript } from '../runtime/checks/runner.ts';
 import { AlertStore } from '../runtime/alerts.ts';
-import type { Engine } from '../runtime/engine.ts';
 import type { FlowEvent, FlowInfo, FlowSummary } from '../runtime/types.ts';
 import { summaryOf } from '../runtime/flow.ts';
 import { cpuClock, loadCheckScripts, luaWasmPath } from '../adapters/node/checks.ts';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { createEngine } from '../adapters/node/engine.ts';
+import { Engine } from '../runtime/engine.ts';
 
 export const BENCH_SCRIPT: CheckScript = {
   name: 'custom_flow_protocol_detected_script.lua',
@@ -106,3 +108,19 @@ export async function measureChecksPerSecond(scripts: CheckScript[], flows: Dete
   return result;
 }
 
+/**
+ * Run as a script (`node --import tsx bench/checks.ts FILE [WASM] [DIR|FILE.lua]`): checks/s on the
+ * capture's flows, in this fresh process, printed as one JSON line. bench.ts runs it this way so
+ * that the figure does not depend on what the pipeline runs before it left in the heap and JIT.
+ */
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [file, wasm, scriptsPath] = process.argv.slice(2);
+  if (file === undefined) {
+    process.stderr.write('usage: node --import tsx bench/checks.ts FILE [WASM|-] [DIR|FILE.lua]\n');
+    process.exit(2);
+  }
+  const scripts = await benchScripts(scriptsPath);
+  const engine = wasm === undefined || wasm === '-' ? await createEngine() : await Engine.create(readFileSync(wasm));
+  const flows = await detectedFlows(engine, file);
+  process.stdout.write(`${JSON.stringify(await measureChecksPerSecond(scripts, flows))}\n`);
+}
