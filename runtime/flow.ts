@@ -148,6 +148,8 @@ export class FlowReader {
   readonly #recordReader: RecordReader = {
     flow: (record) => this.#readAt(record),
     summary: (record) => this.#summaryAt(record),
+    lastSeenUs: (record) => u64(this.#mem.view, record + this.#off.LAST_SEEN),
+    risks: (record) => riskIds(this.#mem.view, record + this.#l7.off.RISKS),
   };
 
   /** The FlowSummary of the record at `rec`: the same values as its flow object's keys. */
@@ -337,6 +339,8 @@ export class FlowReader {
 interface RecordReader {
   flow(record: number): FlowInfo;
   summary(record: number): FlowSummary;
+  lastSeenUs(record: number): number;
+  risks(record: number): number[];
 }
 
 class RingEvent implements FlowEvent {
@@ -362,6 +366,14 @@ class RingEvent implements FlowEvent {
 
   summary(): FlowSummary {
     return this.#read.summary(this.#record);
+  }
+
+  get lastSeenUs(): number {
+    return this.#read.lastSeenUs(this.#record);
+  }
+
+  risks(): number[] {
+    return this.#read.risks(this.#record);
   }
 }
 

@@ -155,6 +155,9 @@ export interface FlowEvent {
    * handler, as `flow`.
    */
   summary?(): FlowSummary;
+  /** Cheaper still, for a listener that needs no more: the summary's lastSeenUs and risks. */
+  readonly lastSeenUs?: number;
+  risks?(): number[];
 }
 
 /** What the checks read of a flow at every event (FlowEvent.summary, summaryOf). */

@@ -346,6 +346,7 @@ export class CheckRunner {
    */
   handleEvent(event: FlowEvent): void {
     if (event.kind === 'flow_created') return;
+    if (event.kind === 'flow_ended' && this.#endIsQuiet(event)) return;
     // The summary, read from the record, serves most flows; the flow object is built only if a
     // script asks for more (flow.http(), getFullInfo()...).
     const flow = event.summary !== undefined ? event.summary() : summaryOf(event.flow);
@@ -369,6 +370,27 @@ export class CheckRunner {
     if (this.#riskAlerts && flow.risks.length > 0) this.#raiseRiskAlerts(flow, 'flow_end');
     this.#runHook(HOOK_END, flow, event);
     if (ref.state !== null) this.#states.delete(event.serial);
+  }
+
+  /**
+   * A flow_ended event with nothing to run or raise: no end or periodic script, and no nDPI risk
+   * without its alert yet. It only moves the clock and drops the flow's state, without reading
+   * the flow's summary (engine events can tell their time and risks alone).
+   */
+  #endIsQuiet(event: FlowEvent): boolean {
+    const last = event.lastSeenUs;
+    if (last === undefined || event.risks === undefined) return false;
+    if (this.#byHook[HOOK_END].length > 0 || this.#byHook[HOOK_PERIODIC].length > 0) return false;
+    const state = this.#states.get(event.serial);
+    if (this.#riskAlerts) {
+      for (const riskId of event.risks()) {
+        const type = riskAlertType(riskId);
+        if (type !== null && (state === undefined || !state.alertScores.has(type.alertId))) return false;
+      }
+    }
+    if (last > this.#clockUs) this.#clockUs = last;
+    if (state !== undefined) this.#states.delete(event.serial);
+    return true;
   }
 
   /** The current flow's state, created on first need. */
