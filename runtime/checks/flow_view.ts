@@ -270,8 +270,11 @@ export interface FlowScoreView {
   flowScore: number;
   cliScore: number;
   srvScore: number;
-  /** alert id -> the score it added to the flow. */
-  alertScores: ReadonlyMap<number, number>;
+  /**
+   * The alerts raised on the flow and the score each added to it, as pairs in one flat list
+   * (id, score, id, score...): a flow has one or a few, and a list costs less than a Map.
+   */
+  alertScores: readonly number[];
   predominantAlert: number;
   predominantScore: number;
 }
@@ -295,14 +298,15 @@ export function flowInfo(flow: FlowInfo, cli: AddressClass, srv: AddressClass, s
   out['packets.rcvd'] = flow['srv2cli.packets'];
   const alertsMap: Record<string, boolean> = {};
   const alertScore: Record<string, number> = {};
-  for (const [id, value] of score.alertScores) {
-    alertsMap[String(id)] = true;
-    alertScore[String(id)] = value;
+  const pairs = score.alertScores;
+  for (let i = 0; i < pairs.length; i += 2) {
+    alertsMap[String(pairs[i])] = true;
+    alertScore[String(pairs[i])] = pairs[i + 1];
   }
   out.alerts_map = alertsMap;
-  out['flow.alerted'] = score.alertScores.size > 0;
+  out['flow.alerted'] = pairs.length > 0;
   out['flow.status'] = score.predominantAlert;
-  if (score.alertScores.size > 0) {
+  if (pairs.length > 0) {
     out.predominant_alert = score.predominantAlert;
     out.predominant_alert_score = score.predominantScore;
   }

@@ -35,6 +35,10 @@ export interface LuaApi {
   lua_error(L: number): number;
   lua_sethook(L: number, fn: number, mask: number, count: number): void;
   lua_gethookcount(L: number): number;
+  lua_gethookmask(L: number): number;
+  /** Pushes the n-th upvalue of the closure at funcindex and returns its name (0 past the last). */
+  lua_getupvalue(L: number, funcindex: number, n: number): number;
+  lua_upvaluejoin(L: number, f1: number, n1: number, f2: number, n2: number): void;
   luaL_loadbufferx(L: number, buf: number, size: number, name: number, mode: number): number;
   luaL_traceback(L: number, L1: number, msg: number, level: number): void;
   luaopen_base(L: number): number;
@@ -71,7 +75,7 @@ const API_NAMES: Array<keyof LuaApi> = [
   'lua_newstate', 'lua_close', 'lua_gettop', 'lua_settop', 'lua_pushvalue', 'lua_rotate', 'lua_checkstack', 'lua_type', 'lua_tonumberx',
   'lua_toboolean', 'lua_tolstring', 'lua_pushnil', 'lua_pushnumber', 'lua_pushboolean', 'lua_pushlstring',
   'lua_pushlightuserdata', 'lua_pushcclosure', 'lua_setglobal', 'lua_getglobal', 'lua_pcallk', 'lua_error',
-  'lua_sethook', 'lua_gethookcount', 'luaL_loadbufferx', 'luaL_traceback', 'luaopen_base', 'luaopen_string', 'luaopen_table', 'luaopen_math',
+  'lua_sethook', 'lua_gethookcount', 'lua_gethookmask', 'lua_getupvalue', 'lua_upvaluejoin', 'luaL_loadbufferx', 'luaL_traceback', 'luaopen_base', 'luaopen_string', 'luaopen_table', 'luaopen_math',
   'luaopen_utf8', 'luaopen_coroutine', 'luaopen_os',
 ];
 

@@ -140,7 +140,8 @@ interface LoadedScript {
 interface FlowState extends FlowScoreView {
   serial: number;
   flowId: number;
-  statusIds: ReadonlySet<number>;
+  /** The status ids set on the flow (a short list). */
+  statusIds: readonly number[];
   /** Packet time (µs) of the next periodic call; 0 when none is scheduled. */
   nextPeriodicUs: number;
 }
@@ -194,18 +195,24 @@ class DueHeap {
 const TIMED_RUNS = 64;
 const TIME_SAMPLE = 8;
 
-/** Shared empty collections of a flow without status or alert (replaced on first write). */
-const NO_STATUS: ReadonlySet<number> = new Set<number>();
-const NO_SCORES: ReadonlyMap<number, number> = new Map<number, number>();
+/** Shared empty lists of a flow without status or alert (replaced on first write). */
+const NO_STATUS: readonly number[] = Object.freeze([]);
+const NO_SCORES: readonly number[] = Object.freeze([]);
 
 /** The score view of a flow that has no state yet. */
 const NO_STATE: FlowScoreView = {
-  flowScore: 0, cliScore: 0, srvScore: 0, alertScores: new Map(), predominantAlert: 0, predominantScore: 0,
+  flowScore: 0, cliScore: 0, srvScore: 0, alertScores: NO_SCORES, predominantAlert: 0, predominantScore: 0,
 };
 
+/** True when the flow's alert list (id, score pairs) has alertId. */
+function hasAlert(scores: readonly number[], alertId: number): boolean {
+  for (let i = 0; i < scores.length; i += 2) if (scores[i] === alertId) return true;
+  return false;
+}
+
 function addStatus(state: FlowState, id: number): void {
-  if (state.statusIds === NO_STATUS) state.statusIds = new Set<number>();
-  (state.statusIds as Set<number>).add(id);
+  if (state.statusIds === NO_STATUS) state.statusIds = [id];
+  else if (!state.statusIds.includes(id)) (state.statusIds as number[]).push(id);
 }
 
 function toU8(score: number): number {
@@ -385,7 +392,7 @@ export class CheckRunner {
     if (this.#riskAlerts) {
       for (const riskId of event.risks()) {
         const type = riskAlertType(riskId);
-        if (type !== null && (state === undefined || !state.alertScores.has(type.alertId))) return false;
+        if (type !== null && (state === undefined || !hasAlert(state.alertScores, type.alertId))) return false;
       }
     }
     if (last > this.#clockUs) this.#clockUs = last;
@@ -495,9 +502,11 @@ export class CheckRunner {
         case 'set_status':
           this.#setStatus(flow, state, event.key, event.flowScore, event.cliScore, event.srvScore);
           break;
-        case 'clear_status':
-          if (state.statusIds !== NO_STATUS) (state.statusIds as Set<number>).delete(event.key);
+        case 'clear_status': {
+          const at = state.statusIds.indexOf(event.key);
+          if (at >= 0) (state.statusIds as number[]).splice(at, 1);
           break;
+        }
         case 'trigger_status': {
           this.#setStatus(flow, state, event.key, event.flowScore, event.cliScore, event.srvScore);
           this.#store(flow, state, event.key, flowAlertName(event.key), 'security', Math.max(0, event.flowScore), event.info, 'flow_status', script.name, HOOK_NAMES[hook]);
@@ -513,9 +522,9 @@ export class CheckRunner {
 
   /** ntopng 4.x setStatus: the flow score takes flow_score, the hosts cli/srv scores, once per status. */
   #setStatus(flow: FlowSummary, state: FlowState, key: number, flowScore: number, cliScore: number, srvScore: number): void {
-    if (state.statusIds.has(key)) return;
+    if (state.statusIds.includes(key)) return;
     addStatus(state, key);
-    if (state.alertScores.has(key)) return;
+    if (hasAlert(state.alertScores, key)) return;
     const inc = Math.min(Math.max(0, flowScore), SCORE_MAX_VALUE);
     this.#credit(flow, state, key, inc, Math.min(Math.max(0, cliScore), SCORE_MAX_VALUE), Math.min(Math.max(0, srvScore), SCORE_MAX_VALUE));
   }
@@ -526,15 +535,16 @@ export class CheckRunner {
    */
   #account(flow: FlowSummary, state: FlowState, alertId: number, cliScore: number, srvScore: number): void {
     addStatus(state, alertId);
-    if (state.alertScores.has(alertId)) return;
+    if (hasAlert(state.alertScores, alertId)) return;
     const cli = Math.min(cliScore, SCORE_MAX_VALUE);
     const srv = Math.min(srvScore, SCORE_MAX_VALUE - cli);
     this.#credit(flow, state, alertId, cli + srv, cli, srv);
   }
 
   #credit(flow: FlowSummary, state: FlowState, alertId: number, flowInc: number, cliInc: number, srvInc: number): void {
-    if (state.alertScores === NO_SCORES) state.alertScores = new Map<number, number>();
-    (state.alertScores as Map<number, number>).set(alertId, flowInc);
+    // Callers add an alert id once (they check hasAlert first).
+    if (state.alertScores === NO_SCORES) state.alertScores = [alertId, flowInc];
+    else (state.alertScores as number[]).push(alertId, flowInc);
     state.flowScore = (state.flowScore + flowInc) & 0xffff;
     state.cliScore += cliInc;
     state.srvScore += srvInc;
@@ -560,7 +570,7 @@ export class CheckRunner {
   #raiseRiskAlerts(flow: FlowSummary, hook: HookName): void {
     for (const riskId of flow.risks) {
       const type = riskAlertType(riskId);
-      if (type === null || (this.#ref.state !== null && this.#ref.state.alertScores.has(type.alertId))) continue;
+      if (type === null || (this.#ref.state !== null && hasAlert(this.#ref.state.alertScores, type.alertId))) continue;
       const state = this.#state();
       this.#account(flow, state, type.alertId, type.clientScore, type.serverScore);
       const info = flow.riskInfo !== '' ? ` (${flow.riskInfo})` : '';
@@ -656,7 +666,9 @@ export class CheckRunner {
   flowScore(serial: number): { flowScore: number; statusIds: number[]; alertScores: Record<string, number> } | null {
     const state = this.#states.get(serial);
     if (state === undefined) return null;
-    return { flowScore: state.flowScore, statusIds: [...state.statusIds], alertScores: Object.fromEntries(state.alertScores) };
+    const alertScores: Record<string, number> = {};
+    for (let i = 0; i < state.alertScores.length; i += 2) alertScores[String(state.alertScores[i])] = state.alertScores[i + 1];
+    return { flowScore: state.flowScore, statusIds: [...state.statusIds], alertScores };
   }
 
   /**

@@ -3,7 +3,10 @@
 // Limits, and how each is enforced:
 // - instructions per run: a count hook fires every HOOK_PERIOD VM instructions and ends the
 //   run past the budget; C functions whose work grows with their input (patterns, sort, rep,
-//   concat...) charge the budget by input size (lua/lockdown.ts);
+//   concat...) charge the budget by input size (lua/lockdown.ts). The hook makes every VM
+//   instruction slower, so a run starts without it: every chunk is compiled with gates
+//   (gate.ts) that turn it on once the run has looped or called back into code more than
+//   GATE_BUDGET tokens' worth, which straight-line checks never do;
 // - time per run: the same hook (and large allocations) compare the clock with the run's start,
 //   a backstop for work the instruction count does not see;
 // - memory per state: a JS allocator counts every byte Lua allocates and refuses growth past the
@@ -23,6 +26,7 @@ import { LOCKDOWN_LUA } from './lua/lockdown.ts';
 import { PATTERNS_LUA } from './lua/patterns.ts';
 import { FLOW_API_LUA } from './lua/flow_api.ts';
 import { HOST_MODULES_LUA } from './lua/host_modules.ts';
+import { GATE_BUDGET, GATE_COUNTER, GATE_ENABLE, GATE_OFF, GateError, gateSource, type GateOptions } from './gate.ts';
 
 export interface SandboxLimits {
   /** VM instructions one run may execute (C work is charged by size). Default 1,000,000. */
@@ -137,13 +141,29 @@ const CPU_MARK_MS = 2;
 /** Growths at least this large are charged to the budget and check the clock. */
 const BIG_ALLOCATION = 1 << 16;
 
-const OP_ABORTED = 1, OP_CHARGE = 2, OP_TRACEBACK = 3, OP_FLOW_META = 4, OP_FLOW_INFO = 5, OP_FLOW_STATUS = 6;
+const OP_ABORTED = 1, OP_CHARGE = 2, OP_TRACEBACK = 3, OP_FLOW_META = 4, OP_FLOW_INFO = 5, OP_FLOW_STATUS = 6, OP_GATE = 7, OP_JOIN = 8;
 const FIRST_MODULE_OP = 16;
 
 const INTERNAL_CHUNK = '=[flowscope]';
-/** Stack slots of the entry functions (lua/flow_api.ts returns them in this order). */
-const SLOT_MSGH = 1, SLOT_DISPATCH = 2, SLOT_DRAIN = 3, SLOT_INIT = 4, SLOT_COMPILE = 5, SLOT_MODE = 6;
-const BASE_TOP = 6;
+/**
+ * Stack slots of the entry functions (lua/flow_api.ts returns them in this order), then the gate's
+ * owner: the closure whose two upvalues (counter, enable function) every gated chunk shares.
+ */
+const SLOT_MSGH = 1, SLOT_DISPATCH = 2, SLOT_DRAIN = 3, SLOT_INIT = 4, SLOT_COMPILE = 5, SLOT_MODE = 6, SLOT_GATE = 7;
+const BASE_TOP = 7;
+
+/**
+ * The chunk that owns the gate's shared upvalues (not gated itself). Called with (host, OP_GATE,
+ * GATE_OFF); returns the owner closure, whose upvalues are 1: the counter, 2: the enable function.
+ * Enabling parks the counter at GATE_OFF, out of reach of this run's gates, and asks the host to
+ * set the hook on the running thread. The counter starts parked too: the sandbox's own set-up
+ * runs unlimited, and each entry point (lua/flow_api.ts dispatch, init, drain) starts a run's
+ * count at GATE_BUDGET.
+ */
+const GATE_OWNER_LUA = `local host, op, off = ...
+local ${GATE_COUNTER}, ${GATE_ENABLE} = off, nil
+${GATE_ENABLE} = function() ${GATE_COUNTER} = off host(op) end
+return function() return ${GATE_COUNTER}, ${GATE_ENABLE} end`;
 
 const NO_EVENTS: CheckEvent[] = [];
 /** The common result, shared (callers must not modify results). */
@@ -175,6 +195,14 @@ class ModuleIO {
     return ptr;
   }
 
+  /** The NUL-terminated string at ptr (names from the C API). */
+  cstring(ptr: number): string {
+    const heap = this.module.heap();
+    let end = ptr;
+    while (heap[end] !== 0) end++;
+    return decodeText(heap, ptr, end);
+  }
+
   /** Copies bytes into the scratch area and returns its pointer (valid until the next call). */
   scratch(bytes: Uint8Array): number {
     if (bytes.length + 1 > this.#scratchSize) {
@@ -200,18 +228,28 @@ class ModuleIO {
     this.module.api.lua_pushlstring(L, this.scratch(bytes), bytes.length);
   }
 
-  /** The bytes of the string (or number) at idx, as a view of the module's memory (valid until Lua runs again). */
-  #view(L: number, idx: number): Uint8Array {
+  /**
+   * The string (or number) at idx: its address in the module's memory, and its length left in
+   * #length (valid until Lua runs again). 0 when it is neither.
+   */
+  #locate(L: number, idx: number): number {
     const ptr = this.module.api.lua_tolstring(L, idx, this.sizePtr);
-    if (ptr === 0) return new Uint8Array(0);
+    if (ptr === 0) {
+      this.#length = 0;
+      return 0;
+    }
     const heap = this.module.heap();
-    const len = heap[this.sizePtr] | (heap[this.sizePtr + 1] << 8) | (heap[this.sizePtr + 2] << 16) | (heap[this.sizePtr + 3] << 24);
-    return heap.subarray(ptr, ptr + (len >>> 0));
+    const p = this.sizePtr;
+    this.#length = (heap[p] | (heap[p + 1] << 8) | (heap[p + 2] << 16) | (heap[p + 3] << 24)) >>> 0;
+    return ptr;
   }
+
+  #length = 0;
 
   /** The bytes of the string (or number) at idx, copied out. */
   readBytes(L: number, idx: number): Uint8Array {
-    return this.#view(L, idx).slice();
+    const ptr = this.#locate(L, idx);
+    return this.module.heap().slice(ptr, ptr + this.#length);
   }
 
   /**
@@ -220,23 +258,25 @@ class ModuleIO {
    * bytes are checked equal (cheaper than decoding, and the alert store then hashes it once).
    */
   readString(L: number, idx: number): string {
-    const bytes = this.#view(L, idx);
-    if (bytes.length > READ_CACHE_MAX_LENGTH) return decodeText(bytes, 0, bytes.length);
-    const slot = (bytes.byteOffset >>> 3) & (READ_CACHE_SLOTS - 1);
+    const ptr = this.#locate(L, idx);
+    const length = this.#length;
+    const heap = this.module.heap();
+    if (length > READ_CACHE_MAX_LENGTH) return decodeText(heap, ptr, ptr + length);
+    const slot = (ptr >>> 3) & (READ_CACHE_SLOTS - 1);
     const cached = this.#readCache[slot];
-    if (cached !== undefined && cached.length === bytes.length) {
+    if (cached !== undefined && cached.length === length) {
       let same = true;
-      for (let i = 0; i < bytes.length; i++) {
-        if (cached.charCodeAt(i) !== bytes[i]) {
+      for (let i = 0; i < length; i++) {
+        if (cached.charCodeAt(i) !== heap[ptr + i]) {
           same = false;
           break;
         }
       }
       if (same) return cached;
     }
-    const text = decodeText(bytes, 0, bytes.length);
+    const text = decodeText(heap, ptr, ptr + length);
     // Only texts whose UTF-16 units are their bytes (ASCII) can be compared that way.
-    this.#readCache[slot] = text.length === bytes.length ? text : undefined;
+    this.#readCache[slot] = text.length === length ? text : undefined;
     return text;
   }
 
@@ -309,6 +349,11 @@ export class Sandbox {
   /** Threads whose hook was set to fire at every instruction by an abort. */
   readonly #forced = new Set<number>();
   #memUsed = 0;
+  /** The main thread's hook is on (set by a gate or an abort): the next run turns it off. */
+  #mainHooked = false;
+  /** The script could not be gated (gate.ts): its runs set the hook from their start. */
+  #ungated = false;
+  #gatesOpened = 0;
   #allocFailure: 'memory' | 'string' | null = null;
   readonly #hostFunctions: HostFunction[] = [];
   flowProvider: FlowProvider | null;
@@ -364,6 +409,16 @@ export class Sandbox {
     return this.#memUsed;
   }
 
+  /** Times a gate turned the count hook on (gate.ts): 0 while every run was straight-line. */
+  get gatesOpened(): number {
+    return this.#gatesOpened;
+  }
+
+  /** True when the script runs with the hook from the start (its source could not be gated). */
+  get ungated(): boolean {
+    return this.#ungated;
+  }
+
   #setUp(options: SandboxOptions): void {
     const api = this.#api;
     const L = api.lua_newstate(this.#allocPtr, 0);
@@ -391,34 +446,68 @@ export class Sandbox {
       if (hostModule.unavailable?.length) table.__unavailable = hostModule.unavailable;
       hostModules[hostModule.namespace] = table;
     }
-    const config = { modules: options.luaModules ?? {}, host_modules: hostModules, constants: options.constants ?? {} };
+    // require() loads these (trusted: flowscope's modules) already gated.
+    const modules: Record<string, string> = {};
+    for (const [name, source] of Object.entries(options.luaModules ?? {})) modules[name] = gateSource(source, { trusted: true });
+    const config = { modules, host_modules: hostModules, constants: options.constants ?? {} };
     this.#io.writer.reset();
     encodeValue(this.#io.writer, config);
     const configBytes = this.#io.writer.bytes.slice(0, this.#io.writer.length);
 
-    this.#loadInternal(BOOTSTRAP_LUA);
+    // [owner]: the gate's shared upvalues, then the trusted chunks, each gated and joined to it.
+    this.#loadInternal(GATE_OWNER_LUA, null);
+    api.lua_pushcclosure(L, this.#hostPtr, 0);
+    api.lua_pushnumber(L, OP_GATE);
+    api.lua_pushnumber(L, GATE_OFF);
+    this.#callInternal(3, 1);
+    this.#loadInternal(BOOTSTRAP_LUA, {});
     api.lua_pushcclosure(L, this.#hostPtr, 0);
     api.lua_pushlightuserdata(L, this.#abortTag);
     this.#io.pushBytes(L, configBytes);
-    this.#callInternal(3, 1); // [I]
+    api.lua_pushvalue(L, 1);
+    this.#callInternal(4, 1); // [owner, I]
     for (const source of [LOCKDOWN_LUA, PATTERNS_LUA, HOST_MODULES_LUA]) {
-      this.#loadInternal(source);
-      api.lua_pushvalue(L, 1);
+      this.#loadInternal(source, {});
+      api.lua_pushvalue(L, 2);
       this.#callInternal(1, 0);
     }
-    this.#loadInternal(FLOW_API_LUA);
-    api.lua_pushvalue(L, 1);
-    this.#callInternal(1, BASE_TOP); // [I, msgh, dispatch, drain, init, compile, mode]
-    api.lua_rotate(L, 1, -1);
+    // The flow.* getters run for every check and never recurse: only their loops are gated.
+    this.#loadInternal(FLOW_API_LUA, { functions: false });
+    api.lua_pushvalue(L, 2);
+    this.#callInternal(1, SLOT_MODE); // [owner, I, msgh, dispatch, drain, init, compile, mode]
+    api.lua_rotate(L, 1, -2); // [msgh, ..., mode, owner, I]
     api.lua_settop(L, BASE_TOP);
-    api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
   }
 
-  #loadInternal(source: string): void {
+  /**
+   * Loads a trusted chunk and leaves it on the stack: gated (and joined to the gate's owner at
+   * SLOT_GATE... or at index 1 while setting up), or as it is when `gate` is null.
+   */
+  #loadInternal(source: string, gate: GateOptions | null): void {
+    const api = this.#api, L = this.#L;
+    const text = gate === null ? source : gateSource(source, { ...gate, trusted: true });
+    const bytes = new TextEncoder().encode(text);
+    const status = api.luaL_loadbufferx(L, this.#io.scratch(bytes), bytes.length, this.#io.cstr(INTERNAL_CHUNK), this.#io.cstr('t'));
+    if (status !== LUA_OK) throw new Error(`flowscope sandbox prelude does not compile: ${this.#io.readString(L, -1)}`);
+    if (gate === null) return;
+    this.#callInternal(0, 1);
+    this.#joinGate(L, api.lua_gettop(L), 1);
+  }
+
+  /**
+   * Joins the gate's two upvalues of the gated function at fnIndex (found by name: a function
+   * has them once it or a closure inside it mentions them) to the owner's at ownerIndex.
+   */
+  #joinGate(L: number, fnIndex: number, ownerIndex: number): void {
     const api = this.#api;
-    const bytes = new TextEncoder().encode(source);
-    const status = api.luaL_loadbufferx(this.#L, this.#io.scratch(bytes), bytes.length, this.#io.cstr(INTERNAL_CHUNK), this.#io.cstr('t'));
-    if (status !== LUA_OK) throw new Error(`flowscope sandbox prelude does not compile: ${this.#io.readString(this.#L, -1)}`);
+    for (let n = 1; n <= 255; n++) {
+      const namePtr = api.lua_getupvalue(L, fnIndex, n);
+      if (namePtr === 0) break;
+      api.lua_settop(L, -2);
+      const name = this.#io.cstring(namePtr);
+      if (name === GATE_COUNTER) api.lua_upvaluejoin(L, fnIndex, n, ownerIndex, 1);
+      else if (name === GATE_ENABLE) api.lua_upvaluejoin(L, fnIndex, n, ownerIndex, 2);
+    }
   }
 
   #callInternal(nargs: number, nresults: number): void {
@@ -435,12 +524,24 @@ export class Sandbox {
    */
   compile(source: string, chunkName: string): string | null {
     const api = this.#api, L = this.#L;
+    // The script as written is compiled first (its syntax errors are the ones to report), then
+    // its gated form runs. A source the gate cannot follow runs ungated, with the hook on.
+    let gated: string | null = null;
+    try {
+      gated = gateSource(source);
+    } catch (error) {
+      if (!(error instanceof GateError)) throw error;
+      if (error.reserved) return `${chunkName}: ${error.message}`;
+    }
     api.lua_pushvalue(L, SLOT_COMPILE);
     this.#io.pushString(L, source);
+    if (gated === null) api.lua_pushnil(L);
+    else this.#io.pushString(L, gated);
     this.#io.pushString(L, chunkName);
-    const result = this.#protectedCall(2, 1);
+    const result = this.#protectedCall(3, 2);
     if (!result.ok) return result.error ?? 'error';
-    const error = api.lua_type(L, -1) === LUA_TSTRING ? this.#io.readString(L, -1) : null;
+    const error = api.lua_type(L, BASE_TOP + 1) === LUA_TSTRING ? this.#io.readString(L, BASE_TOP + 1) : null;
+    if (error === null) this.#ungated = api.lua_toboolean(L, BASE_TOP + 2) !== 0;
     api.lua_settop(L, BASE_TOP);
     return error;
   }
@@ -477,7 +578,10 @@ export class Sandbox {
     return mode;
   }
 
-  /** Runs the script for one flow on one hook. The hot path: a dozen C calls, no allocation. */
+  /**
+   * Runs the script for one flow on one hook. The hot path: a dozen C calls, no allocation. The
+   * result (and its events) may be reused by the sandbox's next call: read it before then.
+   */
   run(args: FlowArgs, hook: number): RunResult {
     const api = this.#api, L = this.#L;
     api.lua_pushvalue(L, SLOT_DISPATCH);
@@ -492,10 +596,7 @@ export class Sandbox {
     api.lua_pushlstring(L, args.srvPtr, args.srvLen);
     api.lua_pushlstring(L, args.namePtr, args.nameLen);
     api.lua_pushnumber(L, args.now);
-    // Restart the hook's count, so that its first call comes after FIRST_PERIOD instructions of
-    // this run (then every HOOK_PERIOD). The clocks are read by that call, not here: most runs
-    // end before it.
-    api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, FIRST_PERIOD);
+    this.#startHook();
     this.#steps = 0;
     this.#runStart = 0;
     this.#cpuStart = -1;
@@ -505,6 +606,14 @@ export class Sandbox {
     if (status === LUA_OK && this.#aborting === null) {
       const top = api.lua_gettop(L);
       if (top === BASE_TOP) return OK_NO_EVENTS;
+      // The common case, an alert and nothing else: the reused result.
+      if (top === BASE_TOP + 3 && api.lua_tonumberx(L, BASE_TOP + 1, 0) === 1) {
+        const alert = this.#alert;
+        alert.score = api.lua_tonumberx(L, BASE_TOP + 2, 0);
+        alert.msg = this.#stringAt(BASE_TOP + 3);
+        api.lua_settop(L, BASE_TOP);
+        return this.#alertResult;
+      }
       const events = this.#readEvents(BASE_TOP + 1, top);
       api.lua_settop(L, BASE_TOP);
       return { ok: true, events };
@@ -512,7 +621,25 @@ export class Sandbox {
     return this.#failed(status);
   }
 
+  /**
+   * A run starts without the hook (a gate turns it on), or for an ungated script with it, its
+   * count restarted so that its first call comes after FIRST_PERIOD instructions (then every
+   * HOOK_PERIOD). The clocks are read by the hook or the gate, not here: most runs end before.
+   */
+  #startHook(): void {
+    if (this.#ungated) {
+      this.#api.lua_sethook(this.#L, this.#hookPtr, LUA_MASKCOUNT, FIRST_PERIOD);
+    } else if (this.#mainHooked) {
+      this.#api.lua_sethook(this.#L, 0, 0, 0);
+      this.#mainHooked = false;
+    }
+  }
+
+  readonly #alert: CheckEvent & { kind: 'alert' } = { kind: 'alert', score: 0, msg: '' };
+  readonly #alertResult: RunResult = { ok: true, events: [this.#alert] };
+
   #protectedCall(nargs: number, nresults: number): RunResult {
+    this.#startHook();
     this.#steps = 0;
     this.#runStart = 0;
     this.#running = true;
@@ -571,9 +698,12 @@ export class Sandbox {
   #resetAfterAbort(): void {
     if (this.#aborting === null && this.#forced.size === 0) return;
     this.#aborting = null;
-    // The main thread gets its normal period back now; coroutines left forced get it back the
-    // next time their hook fires (#hook).
-    if (this.#forced.delete(this.#L)) this.#api.lua_sethook(this.#L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
+    // The main thread's forced hook goes (the next run starts as every run does); coroutines
+    // left forced get their normal period back the next time their hook fires (#hook).
+    if (this.#forced.delete(this.#L)) {
+      this.#api.lua_sethook(this.#L, 0, 0, 0);
+      this.#mainHooked = false;
+    }
   }
 
   #readEvents(from: number, to: number): CheckEvent[] {
@@ -662,6 +792,7 @@ export class Sandbox {
     const api = this.#api;
     api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, 1);
     this.#forced.add(L);
+    if (L === this.#L) this.#mainHooked = true;
     api.lua_pushlightuserdata(L, this.#abortTag);
     api.lua_error(L);
   }
@@ -730,6 +861,27 @@ export class Sandbox {
         api.luaL_traceback(L, L, msg, 1);
         return 1;
       }
+      case OP_GATE: {
+        // A gate ran out (gate.ts): the hook goes on for this thread (coroutines re-arm the gate
+        // when they switch, lua/lockdown.ts), counting the gated code as run, and the clock starts.
+        if (api.lua_gethookmask(L) === 0) {
+          this.#gatesOpened++;
+          api.lua_sethook(L, this.#hookPtr, LUA_MASKCOUNT, HOOK_PERIOD);
+          if (L === this.#L) this.#mainHooked = true;
+        }
+        // While an abort unwinds, the sandbox's own wrappers (pass, resumed...) must finish their
+        // bookkeeping and re-raise it themselves: a gate in them does not raise.
+        if (this.#aborting !== null) return 0;
+        this.#steps += GATE_BUDGET;
+        if (this.#steps > this.limits.instructionBudget) this.#aborting = 'instructions';
+        else if (this.#overTime()) this.#aborting = 'time';
+        if (this.#aborting !== null) this.#raiseAbort(L);
+        return 0;
+      }
+      case OP_JOIN:
+        // host(OP_JOIN, fn, owner): a gated chunk compiled by trusted Lua (a script, a module).
+        this.#joinGate(L, 2, 3);
+        return 0;
       case OP_FLOW_META:
         return this.#pushResult(L, () => this.flowProvider?.meta() ?? null);
       case OP_FLOW_INFO:

@@ -51,6 +51,12 @@ const RUNAWAY: Array<[name: string, source: string, expected: RegExp]> = [
   ['closing a coroutine the budget ended', 'if co then print(coroutine.close(co)) end while true do end', /instruction budget|time limit/],
   ['__close in a coroutine that errors', 'coroutine.wrap(function() local x <close> = setmetatable({}, {__close = function() while true do end end}) error("x") end)()', /instruction budget|time limit/],
   ['to-be-closed loop', 'do local x <close> = setmetatable({}, {__close = function() while true do end end}) while true do end end', /instruction budget|time limit/],
+  // Runs start without the count hook (gate.ts): every way back into code already run must turn it on.
+  ['backward goto', '::top:: goto top', /instruction budget|time limit/],
+  ['tail-call recursion', 'local function f() return f() end return f()', /instruction budget|time limit/],
+  ['mutual recursion through a table', 'local t = {} function t.a() return t.b() end function t.b() return t.a() end t.a()', /instruction budget|time limit/],
+  ['a loop resuming a coroutine made before', 'co2 = co2 or coroutine.wrap(function() while true do coroutine.yield() end end) while true do co2() end', /instruction budget|time limit/],
+  ['a loop of gsub callbacks', 'while true do string.gsub("abc", "%w", function(c) return c end) end', /instruction budget|time limit/],
   ['error in __tostring of an error', 'error(setmetatable({}, {__tostring = function() while true do end end}))', /instruction budget|time limit|error/],
 ];
 
@@ -170,6 +176,8 @@ test('syntax errors are reported with the file and line, and disable only that s
   const box = await sandbox();
   assert.equal(box.compile('local x = 1\nif x then\n  print(x)\n', 'custom_flow_lua_script.lua'), "custom_flow_lua_script.lua:4: 'end' expected (to close 'if' at line 2) near <eof>");
   assert.match(box.compile('local = 3', 'bad.lua') ?? '', /^bad\.lua:1: /);
+  // The gate's shared counter cannot be named, so no script can reset it.
+  assert.match(box.compile('__flowscope_n = 1e300 while true do end', 'evil.lua') ?? '', /^evil\.lua: names starting with __flowscope are reserved/);
   box.close();
   const runner = await CheckRunner.create({
     luaWasm: LUA_WASM, cpuClock,

@@ -1,5 +1,6 @@
 // Lua source of the first chunk a sandbox state runs. It receives the host function, the abort
-// sentinel (a light userdata no script can forge) and a blob with the configuration, and builds
+// sentinel (a light userdata no script can forge), a blob with the configuration and the gate's
+// owner (the closure whose upvalues gated chunks share: host(OP_JOIN, fn, owner)), and builds
 // the internal table I that the other trusted chunks share. I is never stored where a script
 // can reach it: the chunks keep what they need in locals and upvalues.
 //
@@ -7,12 +8,12 @@
 //   0 nil | 1 false | 2 true | 3 integer (<i8) | 4 float (<d) | 5 string (<s4)
 //   6 table: <I4 pair count, then key, value, key, value...
 export const BOOTSTRAP_LUA = String.raw`
-local host, ABORT, config = ...
+local host, ABORT, config, gate_owner = ...
 local byte, unpack, pack, s_len = string.byte, string.unpack, string.pack, string.len
 local type, pairs, next, error, tostring = type, pairs, next, error, tostring
 local math_type, t_concat = math.type, table.concat
 
-local I = { host = host, ABORT = ABORT }
+local I = { host = host, ABORT = ABORT, gate_owner = gate_owner }
 
 local function decode_at(b, pos)
   local tag = byte(b, pos)

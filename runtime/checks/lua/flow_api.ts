@@ -10,10 +10,10 @@
 // Everything else (metadata tables, the full Flow::lua table, the status bitmap) is fetched
 // from the host on first use in a run, with one host call each, and cached for the rest of it.
 //
-// Every instruction counts double: the instruction budget's count hook makes the VM take its
-// slow path on each one (about 5 ns against 2 without a hook). So dispatch does the least it
-// can: it stores the values, calls the script's entry directly and returns at once unless the
-// run recorded something ('dirty': an event, an alert, a fetched table) or printed.
+// Every instruction counts: dispatch does the least it can. It resets the gate (gate.ts: runs
+// start without the count hook), stores the values, calls the script's entry directly and
+// returns at once unless the run recorded something ('dirty': an event, an alert, a fetched
+// table) or printed. This chunk is gated for its loops only, so the getters cost no gate.
 //
 // What a run produced comes back as dispatch's return values, a flat list of events:
 //   1 alert: score, msg                      (flow.triggerAlert; one per run, the last wins)
@@ -22,8 +22,12 @@
 //   4 trigger status: key, info, flow, cli, srv scores (flow.triggerStatus)
 //   5 log: text                              (print, io.write)
 // When the script raises an error the host calls drain() for the events recorded before it.
+import { GATE_BUDGET } from '../gate.ts';
+
 export const FLOW_API_LUA = String.raw`
 local I = ...
+local GATE_BUDGET = ${GATE_BUDGET}
+local OP_JOIN = 8
 local host, decode, encode, ABORT = I.host, I.decode, I.encode, I.ABORT
 local OP_TRACEBACK, OP_FLOW_META, OP_FLOW_INFO, OP_FLOW_STATUS = 3, 4, 5, 6
 local EV_ALERT, EV_SET_STATUS, EV_CLEAR_STATUS, EV_TRIGGER_STATUS, EV_LOG = 1, 2, 3, 4, 5
@@ -327,6 +331,7 @@ end
 
 -- One statement per value: a multiple assignment would copy them through registers first.
 local function dispatch(h, p, m, a, b, pr, s1, s2, s3, t)
+  __flowscope_n = GATE_BUDGET
   hook_id = h
   ports = p
   misc = m
@@ -343,6 +348,7 @@ local function dispatch(h, p, m, a, b, pr, s1, s2, s3, t)
 end
 
 local function drain()
+  __flowscope_n = GATE_BUDGET
   return epilogue()
 end
 
@@ -360,16 +366,28 @@ local function msgh(e)
   return host(OP_TRACEBACK, msg) or msg
 end
 
--- A script: compiled now, run per flow (plain chunk) or once then called (module).
-local function compile(source, name)
+-- A script: compiled now, run per flow (plain chunk) or once then called (module). The source as
+-- written gives the syntax errors; its gated form (gate.ts), when given and compiled, is what runs.
+-- Returns the error, or nil and whether the script runs ungated.
+local function compile(source, gated, name)
   local fn, err = I.load(source, '@' .. name, 't', _ENV)
   if fn == nil then return err end
+  local ungated = true
+  if gated ~= nil then
+    local wrapper = I.load(gated, '@' .. name, 't', _ENV)
+    if wrapper ~= nil then
+      fn = wrapper()
+      host(OP_JOIN, fn, I.gate_owner)
+      ungated = false
+    end
+  end
   chunk, mode, module_tbl, entry = fn, nil, nil, first_run
-  return nil
+  return nil, ungated
 end
 
 -- User scripts (a module with hooks) are run once at load, with no flow bound.
 local function init()
+  __flowscope_n = GATE_BUDGET
   has_flow = false
   cli, srv, pname, ports, misc, c2s, s2c, protos, now = nil
   classify(chunk())

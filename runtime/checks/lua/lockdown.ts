@@ -17,10 +17,13 @@
 //
 // Called with (I); the host sets I.host (the host function), I.ABORT (the abort sentinel) and
 // I.modules (name -> Lua source) before.
+import { GATE_BUDGET } from '../gate.ts';
+
 export const LOCKDOWN_LUA = String.raw`
 local I = ...
 local host, ABORT = I.host, I.ABORT
-local OP_ABORTED, OP_CHARGE = 1, 2
+local OP_ABORTED, OP_CHARGE, OP_JOIN = 1, 2, 8
+local GATE_BUDGET = ${GATE_BUDGET}
 local type, error, select, tostring, tonumber, rawequal = type, error, select, tostring, tonumber, rawequal
 local raw_pcall, raw_xpcall, raw_load, setmetatable = pcall, xpcall, load, setmetatable
 local raw_tonumber, ipairs, pairs, next = tonumber, ipairs, pairs, next
@@ -73,19 +76,30 @@ end
 -- on create/resume so that the C version's automatic close cannot happen either.
 local co_create, co_resume, co_close, co_status = coroutine.create, coroutine.resume, coroutine.close, coroutine.status
 local poisoned = setmetatable({}, { __mode = 'k' })
+-- The gate (gate.ts) turns the hook on for the thread running when it runs out: once it has, a
+-- switch to another thread re-arms it, so that the next gate there turns that thread's hook on.
+local function rearm()
+  if __flowscope_n > GATE_BUDGET then __flowscope_n = 0 end
+end
 local function resumed(co, ok, ...)
+  rearm()
   if not ok and aborted((...)) then
     poisoned[co] = true
     error(ABORT, 0)
   end
   return ok, ...
 end
-coroutine.resume = function(co, ...) return resumed(co, co_resume(co, ...)) end
+coroutine.resume = function(co, ...)
+  rearm()
+  return resumed(co, co_resume(co, ...))
+end
 coroutine.close = function(co)
   if poisoned[co] then return false, 'coroutine stopped by the flowscope sandbox' end
+  rearm()
   return pass(co_close(co))
 end
 local function unwrap(co, ok, ...)
+  rearm()
   if ok then return ... end
   local e = ...
   if aborted(e) then
@@ -98,7 +112,10 @@ local function unwrap(co, ok, ...)
 end
 coroutine.wrap = function(f)
   local co = co_create(f)
-  return function(...) return unwrap(co, co_resume(co, ...)) end
+  return function(...)
+    rearm()
+    return unwrap(co, co_resume(co, ...))
+  end
 end
 
 -- Finalizers run with hooks disabled (lgc.c GCTM), out of the budget's reach: refused. Lua only
@@ -383,8 +400,11 @@ function require(name)
   loading[name] = true
   local ok, result = raw_pcall(function()
     if preload ~= nil then return preload(name) end
-    local chunk, err = raw_load(source, '=' .. name, 't', _ENV)
-    if chunk == nil then error(err, 0) end
+    -- Module sources come gated (sandbox.ts): the chunk returns the gated function to join.
+    local wrapper, err = raw_load(source, '=' .. name, 't', _ENV)
+    if wrapper == nil then error(err, 0) end
+    local chunk = wrapper()
+    host(OP_JOIN, chunk, I.gate_owner)
     return chunk(name)
   end)
   loading[name] = nil
