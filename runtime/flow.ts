@@ -166,6 +166,7 @@ export class FlowReader {
     const app = V.getUint16(r + l7.APP_PROTO, true);
     const masterId = app === 0 ? 0 : master;
     const appId = app === 0 ? master : app;
+    const risks = riskIds(V, r + l7.RISKS);
     return {
       cliIp: fmt(B, r + o.CLI_ADDR),
       srvIp: fmt(B, r + o.SRV_ADDR),
@@ -186,8 +187,9 @@ export class FlowReader {
       app: appId,
       protoName: protocolPairName(masterId, appId),
       categoryId: V.getUint16(r + l7.CATEGORY, true),
-      risks: riskIds(V, r + l7.RISKS),
-      riskInfo: metaString(this.#mem, rec, this.#l7, 'RISK_INFO'),
+      risks,
+      // The text of the risks (read only for a flow that has some: most summaries need none).
+      riskInfo: risks.length > 0 ? metaString(this.#mem, rec, this.#l7, 'RISK_INFO') : '',
       lastSeenUs: u64(V, r + o.LAST_SEEN),
       ntopngKey: (swap16(cliPort) + swap16(srvPort) + vlan + proto +
         ntopngAddressKey(B, r + o.CLI_ADDR, version) + ntopngAddressKey(B, r + o.SRV_ADDR, version)) >>> 0,

@@ -1,31 +1,37 @@
 // Address formatting and ntopng's address keys.
 
-/** Text of the addresses seen lately, by address: one string per address, flat. */
-const IPV4_TEXT = new Map<number, string>();
-const IPV4_TEXT_LIMIT = 1 << 18;
+/**
+ * Text of the addresses seen lately: a direct-mapped table by address hash (a slot holds the last
+ * address that hashed there). Cheaper than a Map of every address: one probe, no rehash, bounded
+ * memory; a collision only formats the address again.
+ */
+const IPV4_SLOTS_LOG2 = 18;
+const IPV4_SLOT_ADDRESS = new Uint32Array(1 << IPV4_SLOTS_LOG2);
+const IPV4_SLOT_TEXT: Array<string | undefined> = new Array<string | undefined>(1 << IPV4_SLOTS_LOG2).fill(undefined);
 const quadCodes: number[] = [];
 
 /**
- * Dotted quad from 4 bytes. The same address gives the same string object, built flat (not as
- * a concatenation): it is a map key downstream (host scores, local-network cache), and a flat,
- * shared string is hashed once instead of flattened and hashed at every lookup.
+ * Dotted quad from 4 bytes. The same address gives the same string object while it stays in the
+ * table, built flat (not as a concatenation): it is a map key downstream (host scores, local-network
+ * cache), and a flat, shared string is hashed once instead of flattened and hashed at every lookup.
  */
 export function formatIpv4(bytes: Uint8Array, offset: number): string {
   const address = ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
-  let text = IPV4_TEXT.get(address);
-  if (text === undefined) {
-    quadCodes.length = 0;
-    for (let i = 0; i < 4; i++) {
-      if (i > 0) quadCodes.push(46); // '.'
-      const octet = bytes[offset + i];
-      if (octet >= 100) quadCodes.push(48 + Math.floor(octet / 100));
-      if (octet >= 10) quadCodes.push(48 + (Math.floor(octet / 10) % 10));
-      quadCodes.push(48 + (octet % 10));
-    }
-    text = String.fromCharCode.apply(null, quadCodes);
-    if (IPV4_TEXT.size >= IPV4_TEXT_LIMIT) IPV4_TEXT.clear();
-    IPV4_TEXT.set(address, text);
+  // Fibonacci hashing: the top bits of address x 2^32/phi.
+  const slot = Math.imul(address, 0x9e3779b1) >>> (32 - IPV4_SLOTS_LOG2);
+  const cached = IPV4_SLOT_TEXT[slot];
+  if (cached !== undefined && IPV4_SLOT_ADDRESS[slot] === address) return cached;
+  quadCodes.length = 0;
+  for (let i = 0; i < 4; i++) {
+    if (i > 0) quadCodes.push(46); // '.'
+    const octet = bytes[offset + i];
+    if (octet >= 100) quadCodes.push(48 + Math.floor(octet / 100));
+    if (octet >= 10) quadCodes.push(48 + (Math.floor(octet / 10) % 10));
+    quadCodes.push(48 + (octet % 10));
   }
+  const text = String.fromCharCode.apply(null, quadCodes);
+  IPV4_SLOT_ADDRESS[slot] = address;
+  IPV4_SLOT_TEXT[slot] = text;
   return text;
 }
 
@@ -43,9 +49,12 @@ export function formatIpv6(bytes: Uint8Array, offset: number): string {
   }
   // RFC 5952 §5: IPv4-mapped addresses keep their dotted tail.
   if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) return `::ffff:${formatIpv4(bytes, offset + 12)}`;
-  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
-  if (bestLen < 2) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+  if (bestLen < 2) return hexGroups(groups, 0, 8);
+  return `${hexGroups(groups, 0, bestStart)}::${hexGroups(groups, bestStart + bestLen, 8)}`;
+}
+
+function hexGroups(groups: number[], from: number, to: number): string {
+  return groups.slice(from, to).map((g) => g.toString(16)).join(':');
 }
 
 /**

@@ -50,6 +50,27 @@ class StringArea {
     this.#used = 0;
   }
 
+  /**
+   * Writes the dotted quad of an IPv4 address given as a number: the same bytes as its text,
+   * without reading the text (a string the run may otherwise never touch).
+   */
+  putV4(address: number, out: { ptr: number; len: number }): void {
+    if (this.#used + 15 > this.#size) this.#grow(this.#used + 15);
+    const heap = this.#module.heap();
+    const at = this.#ptr + this.#used;
+    let p = at;
+    for (let shift = 24; shift >= 0; shift -= 8) {
+      const octet = (address >>> shift) & 0xff;
+      if (octet >= 100) heap[p++] = 48 + ((octet / 100) | 0);
+      if (octet >= 10) heap[p++] = 48 + (((octet / 10) | 0) % 10);
+      heap[p++] = 48 + (octet % 10);
+      if (shift > 0) heap[p++] = 46; // '.'
+    }
+    out.ptr = at;
+    out.len = p - at;
+    this.#used += p - at;
+  }
+
   /** Writes `s` and returns where (valid until the next reset). */
   put(s: string, out: { ptr: number; len: number }): void {
     const max = s.length * 3;
@@ -145,9 +166,11 @@ export class FlowView {
     a.flags = flags;
     // The area may move while it grows: write all three, then read the final pointers.
     const slot = this.#slot;
-    this.#strings.put(flow.cliIp, slot);
+    if (flow.cliV4 >= 0) this.#strings.putV4(flow.cliV4, slot);
+    else this.#strings.put(flow.cliIp, slot);
     const cliLen = slot.len;
-    this.#strings.put(flow.srvIp, slot);
+    if (flow.srvV4 >= 0) this.#strings.putV4(flow.srvV4, slot);
+    else this.#strings.put(flow.srvIp, slot);
     const srvLen = slot.len;
     this.#strings.put(flow.protoName, slot);
     a.namePtr = slot.ptr;

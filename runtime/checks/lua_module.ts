@@ -196,9 +196,12 @@ async function instantiate(uri: string): Promise<LuaModule> {
   const malloc = raw ? ((exports as unknown as Record<string, unknown>).malloc as (n: number) => number) : em._malloc;
   const free = raw ? ((exports as unknown as Record<string, unknown>).free as (p: number) => void) : em._free;
   const realloc = raw ? ((exports as unknown as Record<string, unknown>).realloc as (p: number, n: number) => number) : em._realloc;
+  // The module object is a large one whose properties are slow to look up: the view is kept,
+  // and asked for again only once memory growth has detached it (its length is then 0).
+  let heap = em.HEAPU8;
   return {
     api: api as unknown as LuaApi,
-    heap: () => em.HEAPU8,
+    heap: () => (heap.length !== 0 ? heap : (heap = em.HEAPU8)),
     malloc: typeof malloc === 'function' ? malloc : em._malloc,
     free: typeof free === 'function' ? free : em._free,
     realloc: typeof realloc === 'function' ? realloc : em._realloc,

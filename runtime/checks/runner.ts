@@ -26,6 +26,7 @@ import {
 } from './sandbox.ts';
 import { FlowView, flowInfo, flowMeta, type FlowScoreView } from './flow_view.ts';
 import { LocalNetworks, type AddressClass } from './local_networks.ts';
+import { HostScores, type HostScore } from './host_scores.ts';
 import { luaModules } from './modules/lua_modules.ts';
 import { FlowsApi, alertLookup, interfaceModule } from './interface.ts';
 import { ntopModule } from './modules/ntop.ts';
@@ -124,12 +125,7 @@ export function formatCheckError(e: CheckError): string {
   return `${e.script} (${e.hook})${where}: ${e.message}`;
 }
 
-export interface HostScore {
-  ip: string;
-  vlan: number;
-  asClient: number;
-  asServer: number;
-}
+export type { HostScore } from './host_scores.ts';
 
 interface LoadedScript {
   name: string;
@@ -240,8 +236,8 @@ export class CheckRunner {
   /** Scripts per hook code (index 1..3). */
   readonly #byHook: LoadedScript[][] = [[], [], [], []];
   readonly #states = new Map<number, FlowState>();
-  /** "ip" (VLAN 0) or "ip@vlan" -> score: one lookup per host and alert. */
-  readonly #hostScores = new Map<string, HostScore>();
+  /** What alerts added to their hosts (ntopng's as-client / as-server score). */
+  readonly #hostScores = new HostScores();
   readonly #due = new DueHeap();
   readonly #errors: CheckError[] = [];
   readonly #logs: Array<{ script: string; text: string }> = [];
@@ -361,7 +357,9 @@ export class CheckRunner {
     const ref = this.#ref;
     ref.serial = event.serial;
     ref.flowId = event.flowId;
-    ref.state = this.#states.get(event.serial) ?? null;
+    // flow_detected is a flow's first event here (the engine sends it once, before its end): it has
+    // no state yet.
+    ref.state = event.kind === 'flow_detected' ? null : this.#states.get(event.serial) ?? null;
     if (event.kind === 'flow_detected') {
       if (this.#riskAlerts && flow.risks.length > 0) this.#raiseRiskAlerts(flow, 'protocol_detected');
       this.#runHook(HOOK_PROTOCOL_DETECTED, flow, event);
@@ -552,18 +550,8 @@ export class CheckRunner {
       state.predominantAlert = alertId;
       state.predominantScore = flowInc;
     }
-    this.#hostScore(flow.cliIp, flow.vlan).asClient += cliInc;
-    this.#hostScore(flow.srvIp, flow.vlan).asServer += srvInc;
-  }
-
-  #hostScore(ip: string, vlan: number): HostScore {
-    const key = vlan === 0 ? ip : `${ip}@${vlan}`;
-    let score = this.#hostScores.get(key);
-    if (score === undefined) {
-      score = { ip, vlan, asClient: 0, asServer: 0 };
-      this.#hostScores.set(key, score);
-    }
-    return score;
+    this.#hostScores.credit(flow.cliIp, flow.cliV4, flow.vlan, cliInc, 0);
+    this.#hostScores.credit(flow.srvIp, flow.srvV4, flow.vlan, 0, srvInc);
   }
 
   /** ntopng's flow-risk alerts: one per nDPI risk that maps to an alert type, once per flow. */
@@ -657,9 +645,7 @@ export class CheckRunner {
 
   /** Host scores accumulated from flow alerts (ntopng's as-client / as-server scores). */
   hostScores(): HostScore[] {
-    const out: HostScore[] = [];
-    for (const score of this.#hostScores.values()) out.push({ ...score });
-    return out;
+    return this.#hostScores.list();
   }
 
   /** The score bookkeeping of a live flow, by creation serial. */

@@ -63,6 +63,12 @@ test('flow.* values at the edges of their ranges come back exact (the host packs
   ]);
 });
 
+test('flow.cli() and flow.srv(): IPv4 text written from the address number, every octet width; IPv6 as text', async () => {
+  for (const [cli, srv] of [['0.0.0.0', '255.255.255.255'], ['1.22.103.9', '100.10.1.0'], ['2001:db8::1', 'fe80::a:b']]) {
+    assert.deepEqual(await printed('print(flow.cli(), flow.srv())', fakeFlow({ 'cli.ip': cli, 'srv.ip': srv })), [`${cli}\t${srv}`]);
+  }
+});
+
 test('direction, unicast and one-way follow ntopng (local networks settable, multicast and broadcast local)', async () => {
   const cases: Array<[Partial<FlowInfo>, string, string?]> = [
     [{ 'cli.ip': '192.168.1.10', 'srv.ip': '8.8.8.8' }, 'local@remote true'],
