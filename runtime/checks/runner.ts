@@ -27,6 +27,7 @@ import {
 import { FlowView, flowInfo, flowMeta, type FlowScoreView } from './flow_view.ts';
 import { LocalNetworks, type AddressClass } from './local_networks.ts';
 import { HostScores, type HostScore } from './host_scores.ts';
+import { SerialMap } from './serial_map.ts';
 import { luaModules } from './modules/lua_modules.ts';
 import { FlowsApi, alertLookup, interfaceModule } from './interface.ts';
 import { ntopModule } from './modules/ntop.ts';
@@ -235,7 +236,8 @@ export class CheckRunner {
   readonly #scripts: LoadedScript[] = [];
   /** Scripts per hook code (index 1..3). */
   readonly #byHook: LoadedScript[][] = [[], [], [], []];
-  readonly #states = new Map<number, FlowState>();
+  /** Per-flow state by serial, for the flows that need some (an alert, a status, a periodic call). */
+  readonly #states = new SerialMap<FlowState>();
   /** What alerts added to their hosts (ntopng's as-client / as-server score). */
   readonly #hostScores = new HostScores();
   readonly #due = new DueHeap();
