@@ -86,7 +86,8 @@ export async function measureChecksPerSecond(scripts: CheckScript[], flows: Dete
     kind, flowId: i, serial: i, flow: d.flow, summary: () => summary, lastSeenUs: summary.lastSeenUs, risks: () => summary.risks,
   });
   const events = flows.map((d, i) => {
-    const summary = { ...d.summary };
+    // (The address texts are getters on engine summaries: read them into the copy.)
+    const summary: FlowSummary = { ...d.summary, cliIp: d.summary.cliIp, srvIp: d.summary.srvIp };
     return { detected: event('flow_detected', i, d, summary), ended: event('flow_ended', i, d, summary) };
   });
   const pass = () => {

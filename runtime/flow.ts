@@ -1,7 +1,7 @@
 // Reads flow records and counters out of wasm memory. The record layout comes from the FLOW_*
 // globals the core exports (core-as/flow/record.ts), the counters from STAT_/SKIP_/CAPERR_.
 import type { EngineStats, FlowEvent, FlowInfo, FlowSummary } from './types.ts';
-import { formatIpv4, formatIpv6, ipv4Number, ntopngAddressKey } from './ip.ts';
+import { formatIpv6, ipv4Number, ipv4Text, ntopngAddressKey } from './ip.ts';
 import { metaString, readL7, readL7Base, riskIds, type L7Layout } from './flow_l7.ts';
 import { protocolPairName } from './ndpi/tables.ts';
 
@@ -157,7 +157,6 @@ export class FlowReader {
     const o = this.#off, l7 = this.#l7.off;
     const B = this.#mem.bytes, V = this.#mem.view, r = rec;
     const version = B[r + o.IP_VERSION];
-    const fmt = version === 4 ? formatIpv4 : formatIpv6;
     const proto = B[r + o.L4_PROTO];
     const cliPort = V.getUint16(r + o.CLI_PORT, true);
     const srvPort = V.getUint16(r + o.SRV_PORT, true);
@@ -167,11 +166,12 @@ export class FlowReader {
     const masterId = app === 0 ? 0 : master;
     const appId = app === 0 ? master : app;
     const risks = riskIds(V, r + l7.RISKS);
-    return {
-      cliIp: fmt(B, r + o.CLI_ADDR),
-      srvIp: fmt(B, r + o.SRV_ADDR),
-      cliV4: version === 4 ? V.getUint32(r + o.CLI_ADDR, false) : -1,
-      srvV4: version === 4 ? V.getUint32(r + o.SRV_ADDR, false) : -1,
+    const v4 = version === 4;
+    return new RecordSummary({
+      cliText: v4 ? undefined : formatIpv6(B, r + o.CLI_ADDR),
+      srvText: v4 ? undefined : formatIpv6(B, r + o.SRV_ADDR),
+      cliV4: v4 ? V.getUint32(r + o.CLI_ADDR, false) : -1,
+      srvV4: v4 ? V.getUint32(r + o.SRV_ADDR, false) : -1,
       ipVersion: version,
       cliPort,
       srvPort,
@@ -195,7 +195,7 @@ export class FlowReader {
         ntopngAddressKey(B, r + o.CLI_ADDR, version) + ntopngAddressKey(B, r + o.SRV_ADDR, version)) >>> 0,
       // ntopng's hash_entry_id: interface id (0) in the top byte, a 24-bit serial below.
       hashId: V.getUint32(r + o.SERIAL, true) & 0xffffff,
-    };
+    });
   }
 
   #readAt(rec: number): FlowInfo {
@@ -376,6 +376,73 @@ class RingEvent implements FlowEvent {
 
   risks(): number[] {
     return this.#read.risks(this.#record);
+  }
+}
+
+/**
+ * A summary read from a record. The IPv4 texts are made on first read: most checks never need
+ * them (the Lua strings are written from the numbers, host scores are keyed by them), and a flow
+ * that raises no alert then costs no text at all.
+ */
+class RecordSummary implements FlowSummary {
+  readonly cliV4: number;
+  readonly srvV4: number;
+  readonly ipVersion: number;
+  readonly cliPort: number;
+  readonly srvPort: number;
+  readonly l4: number;
+  readonly l4Name: string;
+  readonly vlan: number;
+  readonly c2sPackets: number;
+  readonly s2cPackets: number;
+  readonly c2sBytes: number;
+  readonly s2cBytes: number;
+  readonly twhOk: boolean;
+  readonly master: number;
+  readonly app: number;
+  readonly protoName: string;
+  readonly categoryId: number;
+  readonly risks: number[];
+  readonly riskInfo: string;
+  readonly lastSeenUs: number;
+  readonly ntopngKey: number;
+  readonly hashId: number;
+  #cliText: string | undefined;
+  #srvText: string | undefined;
+
+  constructor(v: Omit<FlowSummary, 'cliIp' | 'srvIp'> & { cliText: string | undefined; srvText: string | undefined }) {
+    this.#cliText = v.cliText;
+    this.#srvText = v.srvText;
+    this.cliV4 = v.cliV4;
+    this.srvV4 = v.srvV4;
+    this.ipVersion = v.ipVersion;
+    this.cliPort = v.cliPort;
+    this.srvPort = v.srvPort;
+    this.l4 = v.l4;
+    this.l4Name = v.l4Name;
+    this.vlan = v.vlan;
+    this.c2sPackets = v.c2sPackets;
+    this.s2cPackets = v.s2cPackets;
+    this.c2sBytes = v.c2sBytes;
+    this.s2cBytes = v.s2cBytes;
+    this.twhOk = v.twhOk;
+    this.master = v.master;
+    this.app = v.app;
+    this.protoName = v.protoName;
+    this.categoryId = v.categoryId;
+    this.risks = v.risks;
+    this.riskInfo = v.riskInfo;
+    this.lastSeenUs = v.lastSeenUs;
+    this.ntopngKey = v.ntopngKey;
+    this.hashId = v.hashId;
+  }
+
+  get cliIp(): string {
+    return (this.#cliText ??= ipv4Text(this.cliV4));
+  }
+
+  get srvIp(): string {
+    return (this.#srvText ??= ipv4Text(this.srvV4));
   }
 }
 

@@ -16,7 +16,11 @@ const quadCodes: number[] = [];
  * cache), and a flat, shared string is hashed once instead of flattened and hashed at every lookup.
  */
 export function formatIpv4(bytes: Uint8Array, offset: number): string {
-  const address = ((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0;
+  return ipv4Text(((bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3]) >>> 0);
+}
+
+/** formatIpv4 of an address given as an unsigned 32-bit number. */
+export function ipv4Text(address: number): string {
   // Fibonacci hashing: the top bits of address x 2^32/phi.
   const slot = Math.imul(address, 0x9e3779b1) >>> (32 - IPV4_SLOTS_LOG2);
   const cached = IPV4_SLOT_TEXT[slot];
@@ -24,7 +28,7 @@ export function formatIpv4(bytes: Uint8Array, offset: number): string {
   quadCodes.length = 0;
   for (let i = 0; i < 4; i++) {
     if (i > 0) quadCodes.push(46); // '.'
-    const octet = bytes[offset + i];
+    const octet = (address >>> (24 - 8 * i)) & 0xff;
     if (octet >= 100) quadCodes.push(48 + Math.floor(octet / 100));
     if (octet >= 10) quadCodes.push(48 + (Math.floor(octet / 10) % 10));
     quadCodes.push(48 + (octet % 10));

@@ -160,10 +160,13 @@ export interface FlowEvent {
   risks?(): number[];
 }
 
-/** What the checks read of a flow at every event (FlowEvent.summary, summaryOf). */
+/**
+ * What the checks read of a flow at every event (FlowEvent.summary, summaryOf). Engine events'
+ * summaries format the IPv4 texts on first read (a getter: spread copies do not carry them).
+ */
 export interface FlowSummary {
-  cliIp: string;
-  srvIp: string;
+  readonly cliIp: string;
+  readonly srvIp: string;
   /** IPv4 addresses as unsigned numbers (-1 for IPv6): classified without parsing the text. */
   cliV4: number;
   srvV4: number;

@@ -31,7 +31,10 @@ test('summary() equals the flow object of the same event, field by field', async
           const fromRecord: FlowSummary = event.summary();
           const expected = { ...summaryOf(event.flow), cliV4: v4(event.flow['cli.ip']), srvV4: v4(event.flow['srv.ip']) };
           try {
-            assert.deepEqual(fromRecord, expected);
+            // Field by field: the record's summary formats its IPv4 texts in getters.
+            const actual: Record<string, unknown> = {};
+            for (const key of Object.keys(expected)) actual[key] = fromRecord[key as keyof FlowSummary];
+            assert.deepEqual(actual, expected);
           } catch {
             mismatches.push(`${event.kind} ${event.serial}: ${JSON.stringify(fromRecord)} vs ${JSON.stringify(expected)}`);
           }
