@@ -629,6 +629,8 @@ export class Sandbox {
   #startHook(): void {
     if (this.#ungated) {
       this.#api.lua_sethook(this.#L, this.#hookPtr, LUA_MASKCOUNT, FIRST_PERIOD);
+      // (Should a gated script be compiled in this state next, its runs turn this hook off.)
+      this.#mainHooked = true;
     } else if (this.#mainHooked) {
       this.#api.lua_sethook(this.#L, 0, 0, 0);
       this.#mainHooked = false;

@@ -114,3 +114,32 @@ test('straight-line checks never turn the hook on; loops and recursion past the 
   assert.equal(run(`local x = 0 ${'x = x + 1 '.repeat(GATE_BUDGET)}`, 2), 2);
   box.close();
 });
+
+test('a script whose gated form does not compile runs ungated, with the hook from its start', async () => {
+  // 254 upvalues compile (Lua's limit is 255); the gate's two shared names would make 256.
+  const outer = Array.from({ length: 127 }, (_, i) => `a${i}`);
+  const inner = Array.from({ length: 127 }, (_, i) => `b${i}`);
+  const source = `local ${outer.join(', ')} = ${outer.map(() => '1').join(', ')}
+local function level2()
+  local ${inner.join(', ')} = ${inner.map(() => '2').join(', ')}
+  local function level3()
+    local s = ${[...outer, ...inner].join(' + ')}
+    while s > 0 do s = s + 1 end
+  end
+  level3()
+end
+level2()`;
+  const box = await sandbox();
+  assert.equal(box.compile(source, 'wide.lua'), null);
+  assert.equal(box.ungated, true);
+  const result = box.run(await flowArgs(), HOOK_PROTOCOL_DETECTED);
+  assert.equal(result.ok, false);
+  assert.match(result.error ?? '', /instruction budget exceeded|time limit exceeded/);
+  // The next script in the same state is gated again and runs without the hook.
+  assert.equal(box.compile('local x = flow.bytes()', 'plain.lua'), null);
+  assert.equal(box.ungated, false);
+  const opened = box.gatesOpened;
+  for (let i = 0; i < 20; i++) assert.equal(box.run(await flowArgs(), HOOK_PROTOCOL_DETECTED).ok, true);
+  assert.equal(box.gatesOpened, opened);
+  box.close();
+});
