@@ -480,8 +480,8 @@ export class Sandbox {
   }
 
   /**
-   * Loads a trusted chunk and leaves it on the stack: gated (and joined to the gate's owner at
-   * SLOT_GATE... or at index 1 while setting up), or as it is when `gate` is null.
+   * Loads a trusted chunk during set-up and leaves it on the stack: gated and joined to the gate's
+   * owner (stack index 1 while setting up), or as it is when `gate` is null.
    */
   #loadInternal(source: string, gate: GateOptions | null): void {
     const api = this.#api, L = this.#L;
