@@ -1,9 +1,12 @@
 // Reads flow records and counters out of wasm memory. The record layout comes from the FLOW_*
 // globals the core exports (core-as/flow/record.ts), the counters from STAT_/SKIP_/CAPERR_.
-import type { EngineStats, FlowEvent, FlowInfo, FlowSummary } from './types.ts';
+import type { EngineStats, FlowEvent, FlowInfo, FlowSummary, FlowValues } from './types.ts';
 import { formatIpv6, ipv4Number, ipv4Text, ntopngAddressKey } from './ip.ts';
 import { metaString, readL7, readL7Base, riskIds, type L7Layout } from './flow_l7.ts';
-import { protocolPairName } from './ndpi/tables.ts';
+import { protocolPairName, riskIdByName } from './ndpi/tables.ts';
+
+/** nDPI's "malware host contacted" risk: with the Malware category, what makes a flow blacklisted. */
+const MALWARE_HOST_RISK = riskIdByName('NDPI_MALWARE_HOST_CONTACTED') ?? -1;
 
 type Global = WebAssembly.Global;
 
@@ -38,6 +41,13 @@ const TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_ACK = 0x10;
 
 export function l4Name(proto: number): string {
   return L4_NAMES[proto] ?? String(proto);
+}
+
+/** The number of bits set in a 32-bit word. */
+function popcount32(word: number): number {
+  let x = word - ((word >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 /** An unsigned 64-bit little-endian counter (exact below 2^53). */
@@ -150,7 +160,42 @@ export class FlowReader {
     summary: (record) => this.#summaryAt(record),
     lastSeenUs: (record) => u64(this.#mem.view, record + this.#off.LAST_SEEN),
     risks: (record) => riskIds(this.#mem.view, record + this.#l7.off.RISKS),
+    values: (record, out) => this.#valuesAt(record, out),
   };
+
+  /**
+   * The numbers of the record at `rec` into `out`: the same values as #summaryAt's, without
+   * building the summary (its texts, risk list and keys).
+   */
+  #valuesAt(rec: number, out: FlowValues): void {
+    const o = this.#off, l7 = this.#l7.off;
+    const B = this.#mem.bytes, V = this.#mem.view, r = rec;
+    const v4 = B[r + o.IP_VERSION] === 4;
+    const proto = B[r + o.L4_PROTO];
+    const master = V.getUint16(r + l7.MASTER_PROTO, true);
+    const app = V.getUint16(r + l7.APP_PROTO, true);
+    const masterId = app === 0 ? 0 : master;
+    const appId = app === 0 ? master : app;
+    const riskLow = V.getUint32(r + l7.RISKS, true), riskHigh = V.getUint32(r + l7.RISKS + 4, true);
+    out.cliV4 = v4 ? V.getUint32(r + o.CLI_ADDR, false) : -1;
+    out.srvV4 = v4 ? V.getUint32(r + o.SRV_ADDR, false) : -1;
+    out.cliPort = V.getUint16(r + o.CLI_PORT, true);
+    out.srvPort = V.getUint16(r + o.SRV_PORT, true);
+    out.l4 = proto;
+    out.vlan = V.getUint16(r + o.VLAN, true);
+    out.c2sPackets = u64(V, r + o.C2S_PACKETS);
+    out.s2cPackets = u64(V, r + o.S2C_PACKETS);
+    out.c2sBytes = u64(V, r + o.C2S_BYTES);
+    out.s2cBytes = u64(V, r + o.S2C_BYTES);
+    out.twhOk = proto === 6 && B[r + o.TCP_HANDSHAKE] === this.#twhDone;
+    out.master = masterId;
+    out.app = appId;
+    out.protoName = protocolPairName(masterId, appId);
+    out.categoryId = V.getUint16(r + l7.CATEGORY, true);
+    out.riskCount = popcount32(riskLow) + popcount32(riskHigh);
+    out.malwareHostRisk = MALWARE_HOST_RISK >= 0 && ((MALWARE_HOST_RISK < 32 ? riskLow >>> MALWARE_HOST_RISK : riskHigh >>> (MALWARE_HOST_RISK - 32)) & 1) !== 0;
+    out.lastSeenUs = u64(V, r + o.LAST_SEEN);
+  }
 
   /** The FlowSummary of the record at `rec`: the same values as its flow object's keys. */
   #summaryAt(rec: number): FlowSummary {
@@ -343,6 +388,7 @@ interface RecordReader {
   summary(record: number): FlowSummary;
   lastSeenUs(record: number): number;
   risks(record: number): number[];
+  values(record: number, out: FlowValues): void;
 }
 
 class RingEvent implements FlowEvent {
@@ -376,6 +422,10 @@ class RingEvent implements FlowEvent {
 
   risks(): number[] {
     return this.#read.risks(this.#record);
+  }
+
+  values(out: FlowValues): void {
+    this.#read.values(this.#record, out);
   }
 }
 
@@ -444,6 +494,28 @@ class RecordSummary implements FlowSummary {
   get srvIp(): string {
     return (this.#srvText ??= ipv4Text(this.srvV4));
   }
+}
+
+/** A summary's numbers into `out` (FlowEvent.values for an event that has only a summary). */
+export function valuesOf(summary: FlowSummary, out: FlowValues): void {
+  out.cliV4 = summary.cliV4;
+  out.srvV4 = summary.srvV4;
+  out.cliPort = summary.cliPort;
+  out.srvPort = summary.srvPort;
+  out.l4 = summary.l4;
+  out.vlan = summary.vlan;
+  out.c2sPackets = summary.c2sPackets;
+  out.s2cPackets = summary.s2cPackets;
+  out.c2sBytes = summary.c2sBytes;
+  out.s2cBytes = summary.s2cBytes;
+  out.twhOk = summary.twhOk;
+  out.master = summary.master;
+  out.app = summary.app;
+  out.protoName = summary.protoName;
+  out.categoryId = summary.categoryId;
+  out.riskCount = summary.risks.length;
+  out.malwareHostRisk = summary.risks.includes(MALWARE_HOST_RISK);
+  out.lastSeenUs = summary.lastSeenUs;
 }
 
 /** The FlowSummary of a flow object (events built by hand, flows from engine.flow()). */

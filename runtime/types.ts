@@ -158,6 +158,39 @@ export interface FlowEvent {
   /** Cheaper still, for a listener that needs no more: the summary's lastSeenUs and risks. */
   readonly lastSeenUs?: number;
   risks?(): number[];
+  /**
+   * The numbers a check run needs, written into `out` (a reused object) straight from the record:
+   * no summary object, no array, no text. Engine events have it; call it inside the handler.
+   */
+  values?(out: FlowValues): void;
+}
+
+/**
+ * The summary's numbers, as FlowEvent.values writes them: what the checks runner reads of every
+ * flow it runs a script for. The texts, the risk list and the keys stay in the summary, which the
+ * runner asks for only when a run needs more (an alert, an IPv6 flow, a metadata table).
+ */
+export interface FlowValues {
+  /** IPv4 addresses as unsigned numbers; -1 for IPv6 (whose texts only the summary has). */
+  cliV4: number;
+  srvV4: number;
+  cliPort: number;
+  srvPort: number;
+  l4: number;
+  vlan: number;
+  c2sPackets: number;
+  s2cPackets: number;
+  c2sBytes: number;
+  s2cBytes: number;
+  twhOk: boolean;
+  master: number;
+  app: number;
+  protoName: string;
+  categoryId: number;
+  /** How many nDPI risks the flow has, and whether one is "malware host contacted". */
+  riskCount: number;
+  malwareHostRisk: boolean;
+  lastSeenUs: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 // What the sandbox sees of a flow: the values pushed on every run (FlowArgs, built once per event
 // and shared by every script) and the tables fetched on demand (flow.http() and the others,
 // flow.getFullInfo()). Keys and semantics follow ntopng (ntopng-notes §2, §4).
-import type { FlowInfo, FlowSummary } from '../types.ts';
+import type { FlowInfo, FlowValues } from '../types.ts';
 import type { LuaModule } from './lua_module.ts';
 import type { FlowArgs } from './sandbox.ts';
 import { parseIp, type AddressClass, type LocalNetworks } from './local_networks.ts';
@@ -135,13 +135,16 @@ export class FlowView {
     return this.#networks;
   }
 
-  /** The run arguments for a flow (one shared object, valid until the next call). */
-  prepare(flow: FlowSummary, nowSec: number): FlowArgs {
+  /**
+   * The run arguments for a flow (one shared object, valid until the next call). The addresses'
+   * texts are read from `texts` only for IPv6 (an IPv4 address is written from its number).
+   */
+  prepare(flow: FlowValues, texts: { readonly cliIp: string; readonly srvIp: string } | null, nowSec: number): FlowArgs {
     const a = this.#args;
     this.#strings.reset();
     const nets = this.#networks;
-    const cli = flow.cliV4 >= 0 ? nets.classifyV4(flow.cliV4) : nets.classify(flow.cliIp);
-    const srv = flow.srvV4 >= 0 ? nets.classifyV4(flow.srvV4) : nets.classify(flow.srvIp);
+    const cli = flow.cliV4 >= 0 ? nets.classifyV4(flow.cliV4) : nets.classify(texts!.cliIp);
+    const srv = flow.srvV4 >= 0 ? nets.classifyV4(flow.srvV4) : nets.classify(texts!.srvIp);
     this.cli = cli;
     this.srv = srv;
     const c2sPackets = flow.c2sPackets, s2cPackets = flow.s2cPackets;
@@ -154,7 +157,7 @@ export class FlowView {
     if (c2sPackets + s2cPackets > 0 && (c2sPackets === 0 || s2cPackets === 0)) flags |= F_ONEWAY;
     if (flow.twhOk) flags |= F_TWH_OK;
     if (c2sPackets > 0 && s2cPackets > 0) flags |= F_BIDIR;
-    if (flow.categoryId === MALWARE_CATEGORY || flow.risks.includes(RISK_MALWARE_HOST_CONTACTED)) flags |= F_BLACKLISTED;
+    if (flow.categoryId === MALWARE_CATEGORY || flow.malwareHostRisk) flags |= F_BLACKLISTED;
     a.cliPort = flow.cliPort;
     a.srvPort = flow.srvPort;
     a.l4 = flow.l4;
@@ -167,10 +170,10 @@ export class FlowView {
     // The area may move while it grows: write all three, then read the final pointers.
     const slot = this.#slot;
     if (flow.cliV4 >= 0) this.#strings.putV4(flow.cliV4, slot);
-    else this.#strings.put(flow.cliIp, slot);
+    else this.#strings.put(texts!.cliIp, slot);
     const cliLen = slot.len;
     if (flow.srvV4 >= 0) this.#strings.putV4(flow.srvV4, slot);
-    else this.#strings.put(flow.srvIp, slot);
+    else this.#strings.put(texts!.srvIp, slot);
     const srvLen = slot.len;
     this.#strings.put(flow.protoName, slot);
     a.namePtr = slot.ptr;

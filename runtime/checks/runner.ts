@@ -17,8 +17,8 @@
 // latest packet time seen in events or in the due flow itself, and a flow_ended event runs a
 // last due call before the end hook.
 import type { Engine } from '../engine.ts';
-import type { FlowEvent, FlowInfo, FlowSummary } from '../types.ts';
-import { summaryOf } from '../flow.ts';
+import type { FlowEvent, FlowInfo, FlowSummary, FlowValues } from '../types.ts';
+import { summaryOf, valuesOf } from '../flow.ts';
 import { loadLuaModule, type LuaModule, type LuaWasmSource } from './lua_module.ts';
 import {
   HOOK_END, HOOK_PERIODIC, HOOK_PROTOCOL_DETECTED, Sandbox,
@@ -188,6 +188,9 @@ class DueHeap {
   }
 }
 
+/** Released flow states kept for reuse, at most. */
+const FREE_STATES_KEPT = 1024;
+
 /** Runs timed individually before the stats switch to sampling one run in TIME_SAMPLE. */
 const TIMED_RUNS = 64;
 const TIME_SAMPLE = 8;
@@ -238,6 +241,8 @@ export class CheckRunner {
   readonly #byHook: LoadedScript[][] = [[], [], [], []];
   /** Per-flow state by serial, for the flows that need some (an alert, a status, a periodic call). */
   readonly #states = new SerialMap<FlowState>();
+  /** States of ended flows, reused (#release). */
+  readonly #freeStates: FlowState[] = [];
   /** What alerts added to their hosts (ntopng's as-client / as-server score). */
   readonly #hostScores = new HostScores();
   readonly #due = new DueHeap();
@@ -252,6 +257,17 @@ export class CheckRunner {
   #clockUs = 0;
   /** The flow being handled: serial, record id, and its state when it has one. */
   readonly #ref: { serial: number; flowId: number; state: FlowState | null } = { serial: 0, flowId: 0, state: null };
+  /**
+   * The flow being handled: its numbers (what every run reads, from the event's record) and its
+   * summary, built from the event only when something needs more (an alert, an IPv6 address, an
+   * error message).
+   */
+  readonly #values: FlowValues = {
+    cliV4: 0, srvV4: 0, cliPort: 0, srvPort: 0, l4: 0, vlan: 0, c2sPackets: 0, s2cPackets: 0, c2sBytes: 0, s2cBytes: 0,
+    twhOk: false, master: 0, app: 0, protoName: '', categoryId: 0, riskCount: 0, malwareHostRisk: false, lastSeenUs: 0,
+  };
+  #summary: FlowSummary | null = null;
+  #summarySource: FlowEvent | null = null;
   /** The flow being checked, for the sandboxes' on-demand tables (its object built on demand). */
   #current: FlowSource | null = null;
   #currentCli: AddressClass | null = null;
@@ -352,10 +368,14 @@ export class CheckRunner {
   handleEvent(event: FlowEvent): void {
     if (event.kind === 'flow_created') return;
     if (event.kind === 'flow_ended' && this.#endIsQuiet(event)) return;
-    // The summary, read from the record, serves most flows; the flow object is built only if a
-    // script asks for more (flow.http(), getFullInfo()...).
-    const flow = event.summary !== undefined ? event.summary() : summaryOf(event.flow);
-    if (flow.lastSeenUs > this.#clockUs) this.#clockUs = flow.lastSeenUs;
+    // The numbers, read from the record, serve most runs; the summary is built only for what
+    // needs more (#flow()), the flow object only if a script asks for it (flow.http()...).
+    const values = this.#values;
+    this.#summary = null;
+    this.#summarySource = event;
+    if (event.values !== undefined) event.values(values);
+    else valuesOf(this.#flow(), values);
+    if (values.lastSeenUs > this.#clockUs) this.#clockUs = values.lastSeenUs;
     const ref = this.#ref;
     ref.serial = event.serial;
     ref.flowId = event.flowId;
@@ -363,20 +383,29 @@ export class CheckRunner {
     // no state yet.
     ref.state = event.kind === 'flow_detected' ? null : this.#states.get(event.serial) ?? null;
     if (event.kind === 'flow_detected') {
-      if (this.#riskAlerts && flow.risks.length > 0) this.#raiseRiskAlerts(flow, 'protocol_detected');
-      this.#runHook(HOOK_PROTOCOL_DETECTED, flow, event);
+      if (this.#riskAlerts && values.riskCount > 0) this.#raiseRiskAlerts('protocol_detected');
+      this.#runHook(HOOK_PROTOCOL_DETECTED, event);
       if (this.#byHook[HOOK_PERIODIC].length > 0) {
         const state = this.#state();
-        state.nextPeriodicUs = flow.lastSeenUs + this.#intervalUs;
+        state.nextPeriodicUs = values.lastSeenUs + this.#intervalUs;
         this.#due.push({ due: state.nextPeriodicUs, serial: state.serial });
       }
       return;
     }
     // flow_ended: a last periodic call if one is due, the risks found since, the end hook.
-    if (ref.state !== null && ref.state.nextPeriodicUs !== 0 && flow.lastSeenUs >= ref.state.nextPeriodicUs) this.#runHook(HOOK_PERIODIC, flow, event);
-    if (this.#riskAlerts && flow.risks.length > 0) this.#raiseRiskAlerts(flow, 'flow_end');
-    this.#runHook(HOOK_END, flow, event);
-    if (ref.state !== null) this.#states.delete(event.serial);
+    if (ref.state !== null && ref.state.nextPeriodicUs !== 0 && values.lastSeenUs >= ref.state.nextPeriodicUs) this.#runHook(HOOK_PERIODIC, event);
+    if (this.#riskAlerts && values.riskCount > 0) this.#raiseRiskAlerts('flow_end');
+    this.#runHook(HOOK_END, event);
+    if (ref.state !== null) this.#release(ref.state);
+  }
+
+  /** The summary of the flow being handled, built on first need. */
+  #flow(): FlowSummary {
+    if (this.#summary === null) {
+      const event = this.#summarySource!;
+      this.#summary = event.summary !== undefined ? event.summary() : summaryOf(event.flow);
+    }
+    return this.#summary;
   }
 
   /**
@@ -396,21 +425,48 @@ export class CheckRunner {
       }
     }
     if (last > this.#clockUs) this.#clockUs = last;
-    if (state !== undefined) this.#states.delete(event.serial);
+    if (state !== undefined) this.#release(state);
     return true;
   }
 
-  /** The current flow's state, created on first need. */
+  /** The current flow's state, created on first need (a released one when there is one). */
   #state(): FlowState {
     const ref = this.#ref;
     if (ref.state === null) {
-      ref.state = {
-        serial: ref.serial, flowId: ref.flowId, statusIds: NO_STATUS, nextPeriodicUs: 0,
-        flowScore: 0, cliScore: 0, srvScore: 0, alertScores: NO_SCORES, predominantAlert: 0, predominantScore: 0,
-      };
+      const state = this.#freeStates.pop();
+      if (state === undefined) {
+        ref.state = {
+          serial: ref.serial, flowId: ref.flowId, statusIds: NO_STATUS, nextPeriodicUs: 0,
+          flowScore: 0, cliScore: 0, srvScore: 0, alertScores: NO_SCORES, predominantAlert: 0, predominantScore: 0,
+        };
+      } else {
+        state.serial = ref.serial;
+        state.flowId = ref.flowId;
+        ref.state = state;
+      }
       this.#states.set(ref.serial, ref.state);
     }
     return ref.state;
+  }
+
+  /**
+   * Drops an ended flow's state and keeps the object for a later flow: one flow in five raising
+   * an alert would otherwise make a state and two lists per alert. Nothing else holds a state
+   * once its flow has ended (periodic calls are queued by serial).
+   */
+  #release(state: FlowState): void {
+    this.#states.delete(state.serial);
+    if (this.#freeStates.length >= FREE_STATES_KEPT) return;
+    // Emptied lists are kept with their storage; the shared empty ones stay shared.
+    if (state.statusIds !== NO_STATUS) (state.statusIds as number[]).length = 0;
+    if (state.alertScores !== NO_SCORES) (state.alertScores as number[]).length = 0;
+    state.nextPeriodicUs = 0;
+    state.flowScore = 0;
+    state.cliScore = 0;
+    state.srvScore = 0;
+    state.predominantAlert = 0;
+    state.predominantScore = 0;
+    this.#freeStates.push(state);
   }
 
   /**
@@ -433,13 +489,16 @@ export class CheckRunner {
         continue;
       }
       const flow = summaryOf(live);
+      this.#summary = flow;
+      this.#summarySource = null;
+      valuesOf(flow, this.#values);
       if (flow.lastSeenUs > this.#clockUs) this.#clockUs = flow.lastSeenUs;
       if (top.due > this.#clockUs) break;
       this.#due.pop();
       this.#ref.serial = state.serial;
       this.#ref.flowId = state.flowId;
       this.#ref.state = state;
-      this.#runHook(HOOK_PERIODIC, flow, { flow: live });
+      this.#runHook(HOOK_PERIODIC, { flow: live });
       state.nextPeriodicUs = this.#clockUs + this.#intervalUs;
       this.#due.push({ due: state.nextPeriodicUs, serial: state.serial });
     }
@@ -457,10 +516,13 @@ export class CheckRunner {
     this.#view.clearStrings();
   }
 
-  #runHook(hook: number, flow: FlowSummary, source: FlowSource): void {
+  #runHook(hook: number, source: FlowSource): void {
     const scripts = this.#byHook[hook];
     if (scripts.length === 0) return;
-    const args = this.#view.prepare(flow, Math.floor(this.#clockUs / 1e6));
+    const values = this.#values;
+    // IPv6 addresses go to Lua as their texts, which only the summary has.
+    const texts = values.cliV4 < 0 || values.srvV4 < 0 ? this.#flow() : null;
+    const args = this.#view.prepare(values, texts, Math.floor(this.#clockUs / 1e6));
     this.#current = source;
     this.#currentCli = this.#view.cli;
     this.#currentSrv = this.#view.srv;
@@ -478,13 +540,13 @@ export class CheckRunner {
         stats.errors++;
         if (result.aborted) stats.aborts++;
         const error: CheckError = {
-          script: script.name, hook: HOOK_NAMES[hook], flow: describeFlow(flow), flowSerial: this.#ref.serial,
+          script: script.name, hook: HOOK_NAMES[hook], flow: describeFlow(this.#flow()), flowSerial: this.#ref.serial,
           message: result.error ?? 'error',
         };
         if (result.aborted) error.aborted = result.aborted;
         this.#error(error);
       }
-      if (result.events.length > 0) this.#apply(script, hook, flow, this.#state(), result.events);
+      if (result.events.length > 0) this.#apply(script, hook, this.#flow(), this.#state(), result.events);
     }
     this.#current = null;
   }
@@ -557,7 +619,8 @@ export class CheckRunner {
   }
 
   /** ntopng's flow-risk alerts: one per nDPI risk that maps to an alert type, once per flow. */
-  #raiseRiskAlerts(flow: FlowSummary, hook: HookName): void {
+  #raiseRiskAlerts(hook: HookName): void {
+    const flow = this.#flow();
     for (const riskId of flow.risks) {
       const type = riskAlertType(riskId);
       if (type === null || (this.#ref.state !== null && hasAlert(this.#ref.state.alertScores, type.alertId))) continue;

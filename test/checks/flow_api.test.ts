@@ -182,6 +182,38 @@ test('nDPI risks raise ntopng\'s flow-risk alerts with their scores, once per fl
   r.close();
 });
 
+test('a flow starts with no score, status or alert of an earlier flow (ended flows\' state is reused)', async () => {
+  const r = await runner([{
+    name: 'custom_flow_protocol_detected_script.lua',
+    source: `
+      local flow_consts = require('flow_consts')
+      if flow.cli_port() == 1000 then
+        flow.setStatus(flow_consts.status_types.status_blacklisted.status_key, 30, 20, 10)
+        flow.triggerAlert(100, "first")
+      else
+        flow.triggerAlert(10, "next " .. tostring(flow.isStatusSet(flow_consts.status_types.status_blacklisted.status_key)))
+      end`,
+  }]);
+  // One flow with a status and an alert, then flows after it has ended, each alerting once.
+  for (let i = 0; i < 4; i++) {
+    const flow = fakeFlow({ 'cli.port': 1000 + i, 'cli.ip': `10.0.0.${i + 1}` });
+    r.handleEvent(event('flow_detected', flow, 20 + i));
+    if (i === 0) assert.ok(r.flowScore(20)!.flowScore > 0);
+    r.handleEvent(event('flow_ended', flow, 20 + i));
+    assert.equal(r.flowScore(20 + i), null, 'an ended flow keeps no state');
+  }
+  assert.deepEqual(r.errors(), []);
+  const alerts = r.alerts.list();
+  assert.deepEqual(alerts.map((a) => a.msg), ['first', 'next false', 'next false', 'next false']);
+  // The first flow: its status (30) and the custom alert type (100, split 50/50). Each later flow:
+  // its own custom alert only, and its own client's score.
+  assert.deepEqual(alerts.map((a) => a.flow_score), [130, 100, 100, 100]);
+  assert.deepEqual(r.hostScores().filter((h) => h.ip.startsWith('10.')).map((h) => [h.ip, h.asClient]), [
+    ['10.0.0.1', 70], ['10.0.0.2', 50], ['10.0.0.3', 50], ['10.0.0.4', 50],
+  ]);
+  r.close();
+});
+
 test('the Flow User Scripts API (document 002)', async () => {
   const flow = fakeFlow({ 'cli2srv.packets': 10, 'srv2cli.packets': 12, 'seen.first': 1700000000, 'seen.last': 1700000005 });
   const r = await runner([{ name: 'custom_flow_protocol_detected_script.lua', source: `

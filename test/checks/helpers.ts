@@ -5,8 +5,8 @@ import { Sandbox, type SandboxOptions } from '../../runtime/checks/sandbox.ts';
 import { FlowView } from '../../runtime/checks/flow_view.ts';
 import { LocalNetworks } from '../../runtime/checks/local_networks.ts';
 import { luaModules } from '../../runtime/checks/modules/lua_modules.ts';
-import type { FlowEvent, FlowInfo } from '../../runtime/types.ts';
-import { summaryOf } from '../../runtime/flow.ts';
+import type { FlowEvent, FlowInfo, FlowValues } from '../../runtime/types.ts';
+import { summaryOf, valuesOf } from '../../runtime/flow.ts';
 
 export const LUA_WASM = createRequire(import.meta.url).resolve('wasmoon/dist/glue.wasm');
 
@@ -49,7 +49,10 @@ export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 /** Run arguments for a synthetic flow. */
 export async function flowArgs(flow: FlowInfo = fakeFlow()) {
   const view = new FlowView(await luaModule(), new LocalNetworks());
-  return view.prepare(summaryOf(flow), flow['seen.last']);
+  const summary = summaryOf(flow);
+  const values = {} as FlowValues;
+  valuesOf(summary, values);
+  return view.prepare(values, summary, flow['seen.last']);
 }
 
 /** CPU milliseconds (user + system) spent in fn. */

@@ -311,6 +311,25 @@ for _, event in ipairs({ '__add', '__sub', '__mul', '__div', '__mod', '__pow', '
   end
 end
 
+-- So do the math functions' string arguments (math.abs("1111...") converts it, in C, at every call
+-- between two count hooks): charged alike.
+for name, f in pairs(math) do
+  if type(f) == 'function' then
+    math[name] = function(...)
+      local a, b = ...
+      if type(a) == 'string' or type(b) == 'string' or select('#', ...) > 2 then
+        local n = 0
+        for i = 1, select('#', ...) do
+          local v = select(i, ...)
+          if type(v) == 'string' then n = n + s_len(v) end
+        end
+        if n > 256 then charge(n * 2) end
+      end
+      return f(...)
+    end
+  end
+end
+
 _G.tonumber = function(v, base)
   if type(v) == 'string' and s_len(v) > 256 then charge(s_len(v) * 2) end
   return raw_tonumber(v, base)
