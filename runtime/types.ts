@@ -167,31 +167,17 @@ export interface FlowEvent {
 
 /**
  * The summary's numbers, as FlowEvent.values writes them: what the checks runner reads of every
- * flow it runs a script for. The texts, the risk list and the keys stay in the summary, which the
- * runner asks for only when a run needs more (an alert, an IPv6 flow, a metadata table).
+ * flow it runs a script for (cliV4/srvV4 are -1 for IPv6, whose texts only the summary has). The
+ * texts, the risk list and the keys stay in the summary, which the runner asks for only when a
+ * run needs more (an alert, an IPv6 flow, a metadata table).
  */
-export interface FlowValues {
-  /** IPv4 addresses as unsigned numbers; -1 for IPv6 (whose texts only the summary has). */
-  cliV4: number;
-  srvV4: number;
-  cliPort: number;
-  srvPort: number;
-  l4: number;
-  vlan: number;
-  c2sPackets: number;
-  s2cPackets: number;
-  c2sBytes: number;
-  s2cBytes: number;
-  twhOk: boolean;
-  master: number;
-  app: number;
-  protoName: string;
-  categoryId: number;
+export type FlowValues = Pick<FlowSummary,
+  'cliV4' | 'srvV4' | 'cliPort' | 'srvPort' | 'l4' | 'vlan' | 'c2sPackets' | 's2cPackets' | 'c2sBytes' | 's2cBytes' |
+  'twhOk' | 'master' | 'app' | 'protoName' | 'categoryId' | 'lastSeenUs'> & {
   /** How many nDPI risks the flow has, and whether one is "malware host contacted". */
   riskCount: number;
   malwareHostRisk: boolean;
-  lastSeenUs: number;
-}
+};
 
 /**
  * What the checks read of a flow at every event (FlowEvent.summary, summaryOf). Engine events'
