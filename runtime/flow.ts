@@ -6,7 +6,7 @@ import { metaString, readL7, readL7Base, riskIds, type L7Layout } from './flow_l
 import { protocolPairName, riskIdByName } from './ndpi/tables.ts';
 
 /** nDPI's "malware host contacted" risk: with the Malware category, what makes a flow blacklisted. */
-const MALWARE_HOST_RISK = riskIdByName('NDPI_MALWARE_HOST_CONTACTED') ?? -1;
+export const MALWARE_HOST_RISK = riskIdByName('NDPI_MALWARE_HOST_CONTACTED') ?? -1;
 
 type Global = WebAssembly.Global;
 

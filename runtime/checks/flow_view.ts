@@ -7,13 +7,13 @@ import type { FlowArgs } from './sandbox.ts';
 import { parseIp, type AddressClass, type LocalNetworks } from './local_networks.ts';
 import { cipherClass, protocolId } from '../ndpi/tables.ts';
 import { riskAlertType } from '../alerts.ts';
+import { MALWARE_HOST_RISK } from '../flow.ts';
 
 // Flag bits of FlowArgs.flags (lua/flow_api.ts reads the same values).
 export const F_CLI_LOCAL = 1, F_SRV_LOCAL = 2, F_CLI_MULTI = 4, F_SRV_MULTI = 8;
 export const F_ONEWAY = 16, F_TWH_OK = 32, F_BIDIR = 64, F_BLACKLISTED = 128;
 
 const MALWARE_CATEGORY = 100;
-const RISK_MALWARE_HOST_CONTACTED = 53;
 
 function ids(...names: string[]): Set<number> {
   const out = new Set<number>();
@@ -198,7 +198,7 @@ export class FlowView {
  * category). prepare() applies the same rule to the summary.
  */
 export function isBlacklisted(flow: FlowInfo): boolean {
-  return flow['proto.ndpi_cat_id'] === MALWARE_CATEGORY || (flow.flow_risk ?? []).includes(RISK_MALWARE_HOST_CONTACTED);
+  return flow['proto.ndpi_cat_id'] === MALWARE_CATEGORY || (flow.flow_risk ?? []).includes(MALWARE_HOST_RISK);
 }
 
 function inFamily(flow: FlowInfo, protocols: Set<number>, prefix: string): boolean {
