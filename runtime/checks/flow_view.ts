@@ -115,19 +115,76 @@ class StringArea {
   }
 }
 
+/**
+ * Protocol names, each copied once into the Lua module's memory and numbered from 1: a capture
+ * has a few hundred of them, and a run then passes a number where it wrote and pushed the text
+ * (the sandbox sends each name to its state once, sandbox.ts run). One pool per module, kept for
+ * its life: every view and sandbox on a module agrees on the numbers. Past MAX_POOLED_NAMES names
+ * (never seen in a real capture) the others are written per event, as the addresses are.
+ */
+const MAX_POOLED_NAMES = 1 << 16;
+const poolByModule = new WeakMap<LuaModule, NamePool>();
+
+function namePool(module: LuaModule): NamePool {
+  let pool = poolByModule.get(module);
+  if (pool === undefined) {
+    pool = new NamePool(module);
+    poolByModule.set(module, pool);
+  }
+  return pool;
+}
+
+class NamePool {
+  readonly #module: LuaModule;
+  readonly #ids = new Map<string, number>();
+  readonly #ptrs: number[] = [0];
+  readonly #lens: number[] = [0];
+  readonly #encoder = new TextEncoder();
+
+  constructor(module: LuaModule) {
+    this.#module = module;
+  }
+
+  /** The name's number (0 when the pool is full), its bytes copied on first sight. */
+  idOf(name: string): number {
+    const id = this.#ids.get(name);
+    if (id !== undefined) return id;
+    if (this.#ids.size >= MAX_POOLED_NAMES) return 0;
+    const bytes = this.#encoder.encode(name);
+    const ptr = this.#module.malloc(Math.max(1, bytes.length));
+    if (ptr === 0) throw new Error('out of memory in the Lua module');
+    this.#module.heap().set(bytes, ptr);
+    const next = this.#ptrs.length;
+    this.#ptrs.push(ptr);
+    this.#lens.push(bytes.length);
+    this.#ids.set(name, next);
+    return next;
+  }
+
+  ptr(id: number): number {
+    return this.#ptrs[id];
+  }
+
+  len(id: number): number {
+    return this.#lens[id];
+  }
+}
+
 export class FlowView {
   readonly #strings: StringArea;
+  readonly #names: NamePool;
   readonly #slot = { ptr: 0, len: 0 };
   readonly #networks: LocalNetworks;
   readonly #args: FlowArgs = {
     cliPort: 0, srvPort: 0, l4: 0, vlan: 0, c2sBytes: 0, s2cBytes: 0, master: 0, app: 0, flags: 0,
-    cliPtr: 0, cliLen: 0, srvPtr: 0, srvLen: 0, namePtr: 0, nameLen: 0, now: 0,
+    nameId: 0, cliPtr: 0, cliLen: 0, srvPtr: 0, srvLen: 0, namePtr: 0, nameLen: 0, now: 0,
   };
   cli: AddressClass | null = null;
   srv: AddressClass | null = null;
 
   constructor(module: LuaModule, networks: LocalNetworks) {
     this.#strings = new StringArea(module);
+    this.#names = namePool(module);
     this.#networks = networks;
   }
 
@@ -167,7 +224,8 @@ export class FlowView {
     a.master = flow.master;
     a.app = flow.app;
     a.flags = flags;
-    // The area may move while it grows: write all three, then read the final pointers.
+    // The area may move while it grows: write the addresses (and an unpooled name), then read
+    // the final pointers.
     const slot = this.#slot;
     if (flow.cliV4 >= 0) this.#strings.putV4(flow.cliV4, slot);
     else this.#strings.put(texts!.cliIp, slot);
@@ -175,10 +233,19 @@ export class FlowView {
     if (flow.srvV4 >= 0) this.#strings.putV4(flow.srvV4, slot);
     else this.#strings.put(texts!.srvIp, slot);
     const srvLen = slot.len;
-    this.#strings.put(flow.protoName, slot);
-    a.namePtr = slot.ptr;
-    a.nameLen = slot.len;
-    a.srvPtr = slot.ptr - srvLen;
+    const names = this.#names;
+    const nameId = names.idOf(flow.protoName);
+    a.nameId = nameId;
+    if (nameId !== 0) {
+      a.namePtr = names.ptr(nameId);
+      a.nameLen = names.len(nameId);
+      a.srvPtr = slot.ptr;
+    } else {
+      this.#strings.put(flow.protoName, slot);
+      a.namePtr = slot.ptr;
+      a.nameLen = slot.len;
+      a.srvPtr = slot.ptr - srvLen;
+    }
     a.srvLen = srvLen;
     a.cliPtr = a.srvPtr - cliLen;
     a.cliLen = cliLen;

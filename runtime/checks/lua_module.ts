@@ -114,11 +114,20 @@ function toUri(source: LuaWasmSource): string {
  * the table entry, and on a longjmp (Emscripten throws a number, Infinity) restore it and flag
  * it with setThrew; any other exception goes on up. It falls back to the glue's own until the
  * exports are known (they are before Lua ever runs).
+ *
+ * The table entries it calls are kept by index: WebAssembly.Table.get is a slow builtin (~40 ns,
+ * as much as the rest of the trampoline), and the targets are a handful of C functions
+ * (luaD_rawrunprotected's callees). The returned function forgets them; the module calls it
+ * whenever a table entry changes (addFunction, removeFunction).
  */
-function replaceInvoke(imports: unknown, exportsOf: () => Record<string, unknown> | null): void {
+function replaceInvoke(imports: unknown, exportsOf: () => Record<string, unknown> | null): () => void {
+  let targets: Array<((p: number, q: number) => void) | undefined> = [];
+  const forget = () => {
+    targets.fill(undefined);
+  };
   const env = (imports as { env?: Record<string, unknown> } | undefined)?.env;
   const original = env?.invoke_vii;
-  if (env === undefined || typeof original !== 'function') return;
+  if (env === undefined || typeof original !== 'function') return forget;
   let fast: ((index: number, a: number, b: number) => void) | null = null;
   env.invoke_vii = (index: number, a: number, b: number): void => {
     if (fast === null) {
@@ -128,10 +137,14 @@ function replaceInvoke(imports: unknown, exportsOf: () => Record<string, unknown
       const stackRestore = x?.stackRestore as ((sp: number) => void) | undefined;
       const setThrew = x?.setThrew as ((threw: number, value: number) => void) | undefined;
       if (!table || !stackSave || !stackRestore || !setThrew) return (original as (i: number, a: number, b: number) => void)(index, a, b);
+      // Sized to the table, so that the array stays a flat one (not a sparse dictionary).
+      targets = new Array<undefined>(table.length).fill(undefined);
       fast = (i, p, q) => {
         const sp = stackSave();
         try {
-          (table.get(i) as (p: number, q: number) => void)(p, q);
+          let target = targets[i];
+          if (target === undefined) target = targets[i] = table.get(i) as (p: number, q: number) => void;
+          target(p, q);
         } catch (error) {
           stackRestore(sp);
           if (error !== (error as number) + 0) throw error;
@@ -141,6 +154,7 @@ function replaceInvoke(imports: unknown, exportsOf: () => Record<string, unknown
     }
     fast(index, a, b);
   };
+  return forget;
 }
 
 /** Serialises instantiations: the export capture patches WebAssembly for the duration of one. */
@@ -161,14 +175,15 @@ async function instantiate(uri: string): Promise<LuaModule> {
     return result;
   };
   let luaWasm: LuaWasm;
+  let forgetTargets = () => {};
   try {
     wasm.instantiate = function (this: unknown, ...args: unknown[]) {
-      replaceInvoke(args[1], () => exports);
+      forgetTargets = replaceInvoke(args[1], () => exports);
       return originals.instantiate.apply(this, args).then(capture);
     };
     if (originals.instantiateStreaming) {
       wasm.instantiateStreaming = function (this: unknown, ...args: unknown[]) {
-        replaceInvoke(args[1], () => exports);
+        forgetTargets = replaceInvoke(args[1], () => exports);
         return originals.instantiateStreaming.apply(this, args).then(capture);
       };
     }
@@ -205,8 +220,14 @@ async function instantiate(uri: string): Promise<LuaModule> {
     malloc: typeof malloc === 'function' ? malloc : em._malloc,
     free: typeof free === 'function' ? free : em._free,
     realloc: typeof realloc === 'function' ? realloc : em._realloc,
-    addFunction: (fn, sig) => em.addFunction(fn, sig),
-    removeFunction: (ptr) => em.removeFunction(ptr),
+    addFunction: (fn, sig) => {
+      forgetTargets();
+      return em.addFunction(fn, sig);
+    },
+    removeFunction: (ptr) => {
+      forgetTargets();
+      em.removeFunction(ptr);
+    },
     raw,
   };
 }

@@ -105,6 +105,11 @@ export interface FlowArgs {
   master: number;
   app: number;
   flags: number;
+  /**
+   * The protocol name's number in the view's name pool (flow_view.ts), 0 when it is not pooled.
+   * A sandbox sends a pooled name to Lua once and from then on only its number.
+   */
+  nameId: number;
   /** Pointers and lengths of the strings, already in the Lua module's memory. */
   cliPtr: number;
   cliLen: number;
@@ -301,7 +306,7 @@ local d = flow.direction() local b = flow.bytes()
 `;
 const WARM_UP_ARGS: FlowArgs = {
   cliPort: 1, srvPort: 2, l4: 6, vlan: 0, c2sBytes: 1, s2cBytes: 1, master: 0, app: 0, flags: 0,
-  cliPtr: 0, cliLen: 0, srvPtr: 0, srvLen: 0, namePtr: 0, nameLen: 0, now: 0,
+  nameId: 0, cliPtr: 0, cliLen: 0, srvPtr: 0, srvLen: 0, namePtr: 0, nameLen: 0, now: 0,
 };
 function moduleIO(module: LuaModule): ModuleIO {
   let io = ioByModule.get(module);
@@ -586,22 +591,29 @@ export class Sandbox {
     const api = this.#api, L = this.#L;
     api.lua_pushvalue(L, SLOT_DISPATCH);
     // Packed as lua/flow_api.ts dispatch unpacks them (each push is a call into the module).
-    api.lua_pushnumber(L, hook);
+    const nameId = args.nameId;
     api.lua_pushnumber(L, (args.cliPort & 0xffff) * 65536 + (args.srvPort & 0xffff));
-    api.lua_pushnumber(L, (args.l4 & 0xff) + (args.vlan & 0xfff) * 256 + (args.flags & 0xff) * 1048576);
+    api.lua_pushnumber(L, (args.l4 & 0xff) + (args.vlan & 0xfff) * 256 + (args.flags & 0xff) * 0x100000 + (hook & 3) * 0x10000000 + nameId * 0x40000000);
     api.lua_pushnumber(L, args.c2sBytes);
     api.lua_pushnumber(L, args.s2cBytes);
     api.lua_pushnumber(L, (args.master & 0xffff) * 65536 + (args.app & 0xffff));
     api.lua_pushlstring(L, args.cliPtr, args.cliLen);
     api.lua_pushlstring(L, args.srvPtr, args.srvLen);
-    api.lua_pushlstring(L, args.namePtr, args.nameLen);
+    // A pooled name this state has been given already goes as its number alone (in misc).
+    const sent = this.#namesSent;
+    if (nameId !== 0 && nameId < sent.length && sent[nameId] === 1) {
+      api.lua_pushnil(L);
+    } else {
+      api.lua_pushlstring(L, args.namePtr, args.nameLen);
+      if (nameId !== 0) this.#markNameSent(nameId);
+    }
     api.lua_pushnumber(L, args.now);
     this.#startHook();
     this.#steps = 0;
     this.#runStart = 0;
     this.#cpuStart = -1;
     this.#running = true;
-    const status = api.lua_pcallk(L, 10, LUA_MULTRET, SLOT_MSGH, 0, 0);
+    const status = api.lua_pcallk(L, 9, LUA_MULTRET, SLOT_MSGH, 0, 0);
     this.#running = false;
     if (status === LUA_OK && this.#aborting === null) {
       const top = api.lua_gettop(L);
@@ -618,7 +630,22 @@ export class Sandbox {
       api.lua_settop(L, BASE_TOP);
       return { ok: true, events };
     }
+    // Whether dispatch stored the name before failing (a memory error can stop it there) is not
+    // known: it is sent again next time.
+    if (nameId !== 0 && nameId < this.#namesSent.length) this.#namesSent[nameId] = 0;
     return this.#failed(status);
+  }
+
+  /** Which pooled protocol names this state has (by nameId): lua/flow_api.ts keeps them. */
+  #namesSent = new Uint8Array(256);
+
+  #markNameSent(nameId: number): void {
+    if (nameId >= this.#namesSent.length) {
+      const grown = new Uint8Array(Math.max(nameId + 1, this.#namesSent.length * 2));
+      grown.set(this.#namesSent);
+      this.#namesSent = grown;
+    }
+    this.#namesSent[nameId] = 1;
   }
 
   /**

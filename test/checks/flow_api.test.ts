@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { CheckRunner, type CheckScript } from '../../runtime/checks/runner.ts';
 import { CUSTOM_LUA_SCRIPT_ALERT, FLOW_ALERT_TYPES } from '../../runtime/alerts.ts';
 import type { FlowInfo } from '../../runtime/types.ts';
-import { cpuClock, event, fakeFlow, LUA_WASM } from './helpers.ts';
+import { cpuClock, event, fakeFlow, flowArgs, LUA_WASM, luaModule, sandbox } from './helpers.ts';
+import { HOOK_PROTOCOL_DETECTED } from '../../runtime/checks/sandbox.ts';
 
 async function runner(scripts: CheckScript[], options: Partial<Parameters<typeof CheckRunner.create>[0]> = {}): Promise<CheckRunner> {
   return CheckRunner.create({ luaWasm: LUA_WASM, cpuClock, scripts, ...options });
@@ -212,6 +213,47 @@ test('a flow starts with no score, status or alert of an earlier flow (ended flo
     ['10.0.0.1', 70], ['10.0.0.2', 50], ['10.0.0.3', 50], ['10.0.0.4', 50],
   ]);
   r.close();
+});
+
+test('protocol names reach Lua by number once sent: each flow still reads its own, after errors too', async () => {
+  // Two scripts (two Lua states, each sent a name once); the second fails on the first HTTP flow.
+  const r = await runner([
+    { name: 'a.lua', source: 'flow.triggerAlert(1, "a " .. flow.l7_proto_name() .. " " .. flow.getnDPIProtocolName())' },
+    { name: 'b.lua', source: 'if flow.cli_port() == 3 then error("boom") end flow.triggerAlert(1, "b " .. flow.l7_proto_name())' },
+  ]);
+  const names = ['TLS.Google', 'DNS', 'TLS.Google', 'HTTP', 'HTTP', 'DNS', 'TLS.Google'];
+  names.forEach((name, i) => {
+    const flow = fakeFlow({ 'proto.ndpi': name, 'cli.port': i });
+    r.handleEvent(event('flow_detected', flow, 100 + i));
+    r.handleEvent(event('flow_ended', flow, 100 + i));
+  });
+  assert.deepEqual(r.errors().map((e) => [e.script, e.flowSerial]), [['b.lua', 103]]);
+  const msgs = r.alerts.list().map((a) => a.msg);
+  assert.deepEqual(msgs.filter((m) => m.startsWith('a ')), names.map((n) => `a ${n} ${n}`));
+  assert.deepEqual(msgs.filter((m) => m.startsWith('b ')), names.filter((_, i) => i !== 3).map((n) => `b ${n}`));
+  r.close();
+});
+
+test('a protocol name outside the pool (nameId 0) is sent with every run, not kept by number', async () => {
+  const box = await sandbox();
+  assert.equal(box.compile('flow.triggerAlert(1, flow.l7_proto_name())', 'x.lua'), null);
+  const module = await luaModule();
+  const msgs: string[] = [];
+  for (const name of ['DNS', 'Unknown', 'DNS']) {
+    const args = { ...(await flowArgs()), nameId: 0 };
+    const bytes = new TextEncoder().encode(name);
+    args.namePtr = module.malloc(bytes.length);
+    args.nameLen = bytes.length;
+    module.heap().set(bytes, args.namePtr);
+    const result = box.run(args, HOOK_PROTOCOL_DETECTED);
+    module.free(args.namePtr);
+    assert.ok(result.ok);
+    for (const e of result.events) if (e.kind === 'alert') msgs.push(e.msg);
+  }
+  // And a pooled one after them (the flow's own, through the view).
+  for (const e of box.run(await flowArgs(), HOOK_PROTOCOL_DETECTED).events) if (e.kind === 'alert') msgs.push(e.msg);
+  assert.deepEqual(msgs, ['DNS', 'Unknown', 'DNS', 'TLS.Google']);
+  box.close();
 });
 
 test('the Flow User Scripts API (document 002)', async () => {

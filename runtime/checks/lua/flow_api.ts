@@ -1,12 +1,14 @@
 // Lua source: the flow.* API (document 001, ntopng's src/LuaEngineFlow.cpp), the Flow User
 // Scripts API (document 002) and the entry points the host calls. Runs after the lockdown.
 //
-// The hot path: the host calls dispatch(hook, ports, misc, c2s_bytes, s2c_bytes, protos, cli,
-// srv, proto_name, now) with values pushed through the C API, and the getters return those
+// The hot path: the host calls dispatch(ports, misc, c2s_bytes, s2c_bytes, protos, cli, srv,
+// proto_name, now) with values pushed through the C API, and the getters return those
 // upvalues: no call back into the host. Small numbers come packed, as floats (the C API pushes
 // no integer without a BigInt): ports = cli_port << 16 | srv_port, protos = master << 16 | app,
-// misc = l4 | vlan << 8 | flags << 20. The getters unpack them with bitwise operators, which
-// also turn them into integers, so a run pays only for the values its script reads.
+// misc = l4 | vlan << 8 | flags << 20 | hook << 28 | name_id << 30. The getters unpack them with
+// bitwise operators, which also turn them into integers, so a run pays only for the values its
+// script reads. The protocol name is kept by number (name_id, flow_view.ts NamePool): the host
+// sends a name the first time and nil after, and 0 is a name sent every time (not pooled).
 // Everything else (metadata tables, the full Flow::lua table, the status bitmap) is fetched
 // from the host on first use in a run, with one host call each, and cached for the rest of it.
 //
@@ -39,7 +41,9 @@ local raw_unpack = I.raw_unpack
 
 -- ---------------------------------------------------------------- the current flow
 local has_flow = false
-local hook_id, ports, misc, c2s, s2c, protos, cli, srv, pname, now
+local ports, misc, c2s, s2c, protos, cli, srv, now
+-- Protocol names by name_id (misc >> 30).
+local names = {}
 local meta_cache, info_cache, status_cache, score_delta
 local alert_score, alert_msg
 local events, nevents = {}, 0
@@ -109,7 +113,7 @@ function flow.cli2srv_bytes() if has_flow then return c2s | 0 end end
 function flow.srv2cli_bytes() if has_flow then return s2c | 0 end end
 function flow.l7_master_proto() if has_flow then return protos >> 16 end end
 function flow.l7_proto() if has_flow then return protos & 0xffff end end
-function flow.l7_proto_name() return pname end
+function flow.l7_proto_name() if has_flow then return names[misc >> 30] end end
 function flow.is_oneway() return has_flow and misc & F_ONEWAY ~= 0 end
 function flow.is_unicast() return has_flow and misc & (F_CLI_MULTI | F_SRV_MULTI) == 0 end
 
@@ -250,7 +254,7 @@ function flow.getGoodputBytes() return info_field('goodput_bytes') end
 function flow.getClientKey() return info_field('cli.key') end
 function flow.getServerKey() return info_field('srv.key') end
 function flow.getnDPICategoryName() return info_field('proto.ndpi_cat') end
-function flow.getnDPIProtocolName() return pname end
+function flow.getnDPIProtocolName() if has_flow then return names[misc >> 30] end end
 function flow.getnDPICategoryId() return info_field('proto.ndpi_cat_id') end
 function flow.getnDPIMasterProtoId() if has_flow then return protos >> 16 end end
 function flow.getnDPIAppProtoId() if has_flow then return protos & 0xffff end end
@@ -286,7 +290,7 @@ local proxy = setmetatable({}, {
 local entry
 local function check_entry() return module_tbl.check(proxy) end
 local function hooks_entry()
-  local fn = module_tbl.hooks[HOOK_NAMES[hook_id]]
+  local fn = module_tbl.hooks[HOOK_NAMES[(misc >> 28) & 3]]
   if fn ~= nil then return fn(now | 0, CONF, proxy) end
 end
 
@@ -330,9 +334,9 @@ local function epilogue()
 end
 
 -- One statement per value: a multiple assignment would copy them through registers first.
-local function dispatch(h, p, m, a, b, pr, s1, s2, s3, t)
+local function dispatch(p, m, a, b, pr, s1, s2, s3, t)
+  if s3 ~= nil then names[m >> 30] = s3 end
   __flowscope_n = GATE_BUDGET
-  hook_id = h
   ports = p
   misc = m
   c2s = a
@@ -340,7 +344,6 @@ local function dispatch(h, p, m, a, b, pr, s1, s2, s3, t)
   protos = pr
   cli = s1
   srv = s2
-  pname = s3
   now = t
   has_flow = true
   entry()
@@ -389,7 +392,7 @@ end
 local function init()
   __flowscope_n = GATE_BUDGET
   has_flow = false
-  cli, srv, pname, ports, misc, c2s, s2c, protos, now = nil
+  cli, srv, ports, misc, c2s, s2c, protos, now = nil
   classify(chunk())
   local hooks = {}
   if mode == 'module' then hooks[1] = 1
