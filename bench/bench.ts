@@ -29,7 +29,8 @@ const USAGE = `usage: npm run bench -- [FILE] [--max-flows N] [--idle-timeout S]
                   bench/checks.ts's script, six flow.* reads and an alert on one flow in five) and
                   measure checks/s: inside that pipeline (time in the checks' event handler) and
                   alone on the capture's flows in a fresh process; adds a "checks" object
-                  (packetsPerSecWithChecks, checksPerSecInPipeline, checksPerSec; bench/checks.ts)
+                  (packetsPerSecWithChecks, checksPerSecInPipeline, checksPerSec: the median of
+                  five windows, checksPerSecBest and each window in checksMeasured; bench/checks.ts)
 Prints one JSON line: {file, packets, bytes, fileBytes, flows, seconds, packetsPerSec,
 gbitPerSec, peakRssBytes, rssPerFlowBytes, baselineRssBytes, io, wasm, nodeVersion}.`;
 
