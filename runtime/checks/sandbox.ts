@@ -27,6 +27,7 @@ import { PATTERNS_LUA } from './lua/patterns.ts';
 import { FLOW_API_LUA } from './lua/flow_api.ts';
 import { HOST_MODULES_LUA } from './lua/host_modules.ts';
 import { GATE_BUDGET, GATE_COUNTER, GATE_ENABLE, GATE_OFF, GateError, gateSource, type GateOptions } from './gate.ts';
+import { FIRST_MODULE_OP, HOST_OP } from './lua/host_ops.ts';
 
 export interface SandboxLimits {
   /** VM instructions one run may execute (C work is charged by size). Default 1,000,000. */
@@ -146,8 +147,8 @@ const CPU_MARK_MS = 2;
 /** Growths at least this large are charged to the budget and check the clock. */
 const BIG_ALLOCATION = 1 << 16;
 
-const OP_ABORTED = 1, OP_CHARGE = 2, OP_TRACEBACK = 3, OP_FLOW_META = 4, OP_FLOW_INFO = 5, OP_FLOW_STATUS = 6, OP_GATE = 7, OP_JOIN = 8;
-const FIRST_MODULE_OP = 16;
+const { ABORTED: OP_ABORTED, CHARGE: OP_CHARGE, TRACEBACK: OP_TRACEBACK, FLOW_META: OP_FLOW_META, FLOW_INFO: OP_FLOW_INFO } = HOST_OP;
+const { FLOW_STATUS: OP_FLOW_STATUS, GATE: OP_GATE, JOIN: OP_JOIN } = HOST_OP;
 
 const INTERNAL_CHUNK = '=[flowscope]';
 /**

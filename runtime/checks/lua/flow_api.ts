@@ -25,13 +25,14 @@
 //   5 log: text                              (print, io.write)
 // When the script raises an error the host calls drain() for the events recorded before it.
 import { GATE_BUDGET } from '../gate.ts';
+import { HOST_OP } from './host_ops.ts';
 
 export const FLOW_API_LUA = String.raw`
 local I = ...
 local GATE_BUDGET = ${GATE_BUDGET}
-local OP_JOIN = 8
+local OP_JOIN = ${HOST_OP.JOIN}
 local host, decode, encode, ABORT = I.host, I.decode, I.encode, I.ABORT
-local OP_TRACEBACK, OP_FLOW_META, OP_FLOW_INFO, OP_FLOW_STATUS = 3, 4, 5, 6
+local OP_TRACEBACK, OP_FLOW_META, OP_FLOW_INFO, OP_FLOW_STATUS = ${HOST_OP.TRACEBACK}, ${HOST_OP.FLOW_META}, ${HOST_OP.FLOW_INFO}, ${HOST_OP.FLOW_STATUS}
 local EV_ALERT, EV_SET_STATUS, EV_CLEAR_STATUS, EV_TRIGGER_STATUS, EV_LOG = 1, 2, 3, 4, 5
 local type, tostring, tonumber, error, pairs, next, select, rawequal = type, tostring, tonumber, error, pairs, next, select, rawequal
 local setmetatable, getmetatable, t_unpack, tointeger, floor = setmetatable, getmetatable, table.unpack, math.tointeger, math.floor

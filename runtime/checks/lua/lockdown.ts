@@ -18,11 +18,12 @@
 // Called with (I); the host sets I.host (the host function), I.ABORT (the abort sentinel) and
 // I.modules (name -> Lua source) before.
 import { GATE_BUDGET } from '../gate.ts';
+import { HOST_OP } from './host_ops.ts';
 
 export const LOCKDOWN_LUA = String.raw`
 local I = ...
 local host, ABORT = I.host, I.ABORT
-local OP_ABORTED, OP_CHARGE, OP_JOIN = 1, 2, 8
+local OP_ABORTED, OP_CHARGE, OP_JOIN = ${HOST_OP.ABORTED}, ${HOST_OP.CHARGE}, ${HOST_OP.JOIN}
 local GATE_BUDGET = ${GATE_BUDGET}
 local type, error, select, tostring, tonumber, rawequal = type, error, select, tostring, tonumber, rawequal
 local raw_pcall, raw_xpcall, raw_load, setmetatable = pcall, xpcall, load, setmetatable
