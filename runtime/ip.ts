@@ -39,6 +39,22 @@ export function ipv4Text(address: number): string {
   return text;
 }
 
+/**
+ * Writes the dotted quad of an IPv4 address given as a number at `at` (up to 15 bytes): the same
+ * bytes as its text, without making the text. Returns the length.
+ */
+export function writeDottedQuad(heap: Uint8Array, at: number, address: number): number {
+  let p = at;
+  for (let shift = 24; shift >= 0; shift -= 8) {
+    const octet = (address >>> shift) & 0xff;
+    if (octet >= 100) heap[p++] = 48 + ((octet / 100) | 0);
+    if (octet >= 10) heap[p++] = 48 + (((octet / 10) | 0) % 10);
+    heap[p++] = 48 + (octet % 10);
+    if (shift > 0) heap[p++] = 46; // '.'
+  }
+  return p - at;
+}
+
 /** RFC 5952 text: lower case, leading zeros dropped, the longest run (≥ 2) of zero groups as "::". */
 export function formatIpv6(bytes: Uint8Array, offset: number): string {
   const groups: number[] = [];

@@ -31,8 +31,8 @@ const SSH_PROTOCOLS = ids('SSH');
 const TLS_PROTOCOLS = ids('TLS', 'QUIC', 'DTLS', 'IMAPS', 'POPS', 'SMTPS', 'FTPS', 'DoH_DoT');
 
 /**
- * The strings a run pushes (client, server, protocol name), written into one area of the Lua
- * module's memory per event: copying a few bytes costs less than looking them up in a pool.
+ * The texts a run pushes that the sandbox cannot make from numbers (IPv6 addresses, a protocol
+ * name outside the pool), written into one area of the Lua module's memory per event.
  */
 class StringArea {
   readonly #module: LuaModule;
@@ -40,6 +40,8 @@ class StringArea {
   #ptr = 0;
   #size = 0;
   #used = 0;
+  /** The length of the last put(). */
+  length = 0;
 
   constructor(module: LuaModule) {
     this.#module = module;
@@ -51,32 +53,15 @@ class StringArea {
   }
 
   /**
-   * Writes the dotted quad of an IPv4 address given as a number: the same bytes as its text,
-   * without reading the text (a string the run may otherwise never touch).
+   * Writes `s` and returns its offset in the area (the area may move while it grows: take the
+   * pointers from base() once the event's strings are all written).
    */
-  putV4(address: number, out: { ptr: number; len: number }): void {
-    if (this.#used + 15 > this.#size) this.#grow(this.#used + 15);
-    const heap = this.#module.heap();
-    const at = this.#ptr + this.#used;
-    let p = at;
-    for (let shift = 24; shift >= 0; shift -= 8) {
-      const octet = (address >>> shift) & 0xff;
-      if (octet >= 100) heap[p++] = 48 + ((octet / 100) | 0);
-      if (octet >= 10) heap[p++] = 48 + (((octet / 10) | 0) % 10);
-      heap[p++] = 48 + (octet % 10);
-      if (shift > 0) heap[p++] = 46; // '.'
-    }
-    out.ptr = at;
-    out.len = p - at;
-    this.#used += p - at;
-  }
-
-  /** Writes `s` and returns where (valid until the next reset). */
-  put(s: string, out: { ptr: number; len: number }): void {
+  put(s: string): number {
     const max = s.length * 3;
     if (this.#used + max > this.#size) this.#grow(this.#used + max);
     const heap = this.#module.heap();
-    const at = this.#ptr + this.#used;
+    const offset = this.#used;
+    const at = this.#ptr + offset;
     let len = 0;
     let ascii = true;
     for (let i = 0; i < s.length; i++) {
@@ -89,9 +74,14 @@ class StringArea {
     }
     if (ascii) len = s.length;
     else len = this.#encoder.encodeInto(s, heap.subarray(at, at + max)).written;
-    out.ptr = at;
-    out.len = len;
+    this.length = len;
     this.#used += len;
+    return offset;
+  }
+
+  /** Where the area is now. */
+  base(): number {
+    return this.#ptr;
   }
 
   #grow(need: number): void {
@@ -173,11 +163,10 @@ class NamePool {
 export class FlowView {
   readonly #strings: StringArea;
   readonly #names: NamePool;
-  readonly #slot = { ptr: 0, len: 0 };
   readonly #networks: LocalNetworks;
   readonly #args: FlowArgs = {
     cliPort: 0, srvPort: 0, l4: 0, vlan: 0, c2sBytes: 0, s2cBytes: 0, master: 0, app: 0, flags: 0,
-    nameId: 0, cliPtr: 0, cliLen: 0, srvPtr: 0, srvLen: 0, namePtr: 0, nameLen: 0, now: 0,
+    nameId: 0, cliV4: -1, srvV4: -1, cliPtr: 0, cliLen: 0, srvPtr: 0, srvLen: 0, namePtr: 0, nameLen: 0, now: 0,
   };
   cli: AddressClass | null = null;
   srv: AddressClass | null = null;
@@ -224,31 +213,25 @@ export class FlowView {
     a.master = flow.master;
     a.app = flow.app;
     a.flags = flags;
-    // The area may move while it grows: write the addresses (and an unpooled name), then read
-    // the final pointers.
-    const slot = this.#slot;
-    if (flow.cliV4 >= 0) this.#strings.putV4(flow.cliV4, slot);
-    else this.#strings.put(texts!.cliIp, slot);
-    const cliLen = slot.len;
-    if (flow.srvV4 >= 0) this.#strings.putV4(flow.srvV4, slot);
-    else this.#strings.put(texts!.srvIp, slot);
-    const srvLen = slot.len;
+    // IPv4 addresses go as numbers (the sandbox writes their text only when its Lua state does
+    // not have it yet); IPv6 texts and an unpooled name are written here, and their pointers
+    // read once all are written (the area may move while it grows).
+    a.cliV4 = flow.cliV4;
+    a.srvV4 = flow.srvV4;
+    const strings = this.#strings;
+    const cliAt = flow.cliV4 >= 0 ? -1 : strings.put(texts!.cliIp);
+    a.cliLen = flow.cliV4 >= 0 ? 0 : strings.length;
+    const srvAt = flow.srvV4 >= 0 ? -1 : strings.put(texts!.srvIp);
+    a.srvLen = flow.srvV4 >= 0 ? 0 : strings.length;
     const names = this.#names;
     const nameId = names.idOf(flow.protoName);
     a.nameId = nameId;
-    if (nameId !== 0) {
-      a.namePtr = names.ptr(nameId);
-      a.nameLen = names.len(nameId);
-      a.srvPtr = slot.ptr;
-    } else {
-      this.#strings.put(flow.protoName, slot);
-      a.namePtr = slot.ptr;
-      a.nameLen = slot.len;
-      a.srvPtr = slot.ptr - srvLen;
-    }
-    a.srvLen = srvLen;
-    a.cliPtr = a.srvPtr - cliLen;
-    a.cliLen = cliLen;
+    const nameAt = nameId !== 0 ? -1 : strings.put(flow.protoName);
+    a.nameLen = nameId !== 0 ? names.len(nameId) : strings.length;
+    const base = strings.base();
+    a.cliPtr = cliAt < 0 ? 0 : base + cliAt;
+    a.srvPtr = srvAt < 0 ? 0 : base + srvAt;
+    a.namePtr = nameAt < 0 ? names.ptr(nameId) : base + nameAt;
     a.now = nowSec;
     return a;
   }

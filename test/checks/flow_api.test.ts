@@ -6,7 +6,7 @@ import { CheckRunner, type CheckScript } from '../../runtime/checks/runner.ts';
 import { CUSTOM_LUA_SCRIPT_ALERT, FLOW_ALERT_TYPES } from '../../runtime/alerts.ts';
 import type { FlowInfo } from '../../runtime/types.ts';
 import { cpuClock, event, fakeFlow, flowArgs, LUA_WASM, luaModule, sandbox } from './helpers.ts';
-import { HOOK_PROTOCOL_DETECTED } from '../../runtime/checks/sandbox.ts';
+import { addressSlot, HOOK_PROTOCOL_DETECTED } from '../../runtime/checks/sandbox.ts';
 
 async function runner(scripts: CheckScript[], options: Partial<Parameters<typeof CheckRunner.create>[0]> = {}): Promise<CheckRunner> {
   return CheckRunner.create({ luaWasm: LUA_WASM, cpuClock, scripts, ...options });
@@ -231,6 +231,34 @@ test('protocol names reach Lua by number once sent: each flow still reads its ow
   const msgs = r.alerts.list().map((a) => a.msg);
   assert.deepEqual(msgs.filter((m) => m.startsWith('a ')), names.map((n) => `a ${n} ${n}`));
   assert.deepEqual(msgs.filter((m) => m.startsWith('b ')), names.filter((_, i) => i !== 3).map((n) => `b ${n}`));
+  r.close();
+});
+
+test('IPv4 addresses a state holds in its slots come back right: repeats, swaps, collisions, IPv6, after errors', async () => {
+  // Two addresses that share a slot, found by search (the table has 4096 slots).
+  const ip = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  const a = 0x0a000001;
+  let b = a + 1;
+  while (addressSlot(b) !== addressSlot(a)) b++;
+  const A = ip(a), B = ip(b);
+  const pairs: Array<[string, string]> = [
+    [A, '93.184.216.34'], [A, '93.184.216.34'], ['93.184.216.34', A], [A, A], [A, B], [B, A], [B, B],
+    ['2001:db8::1', A], [A, '2001:db8::2'], [B, '8.8.8.8'], [A, '8.8.8.8'], ['255.255.255.255', '0.0.0.0'], [A, B],
+  ];
+  const r = await runner([
+    { name: 'a.lua', source: 'flow.triggerAlert(1, "a " .. flow.cli() .. " " .. flow.srv())' },
+    // Fails on every third flow, after reading the addresses.
+    { name: 'b.lua', source: 'local t = flow.cli() .. " " .. flow.srv() if flow.cli_port() % 3 == 0 then error("boom") end flow.triggerAlert(1, "b " .. t)' },
+  ]);
+  pairs.forEach(([cli, srv], i) => {
+    const flow = fakeFlow({ 'cli.ip': cli, 'srv.ip': srv, 'cli.port': i, ip_version: cli.includes(':') || srv.includes(':') ? 6 : 4 });
+    r.handleEvent(event('flow_detected', flow, 200 + i));
+    r.handleEvent(event('flow_ended', flow, 200 + i));
+  });
+  assert.equal(r.errors().length, pairs.filter((_, i) => i % 3 === 0).length);
+  const msgs = r.alerts.list().map((x) => x.msg);
+  assert.deepEqual(msgs.filter((m) => m.startsWith('a ')), pairs.map(([c, s]) => `a ${c} ${s}`));
+  assert.deepEqual(msgs.filter((m) => m.startsWith('b ')), pairs.filter((_, i) => i % 3 !== 0).map(([c, s]) => `b ${c} ${s}`));
   r.close();
 });
 

@@ -2,13 +2,16 @@
 // Scripts API (document 002) and the entry points the host calls. Runs after the lockdown.
 //
 // The hot path: the host calls dispatch(ports, misc, c2s_bytes, s2c_bytes, protos, cli, srv,
-// proto_name, now) with values pushed through the C API, and the getters return those
+// proto_name, now, slots) with values pushed through the C API, and the getters return those
 // upvalues: no call back into the host. Small numbers come packed, as floats (the C API pushes
 // no integer without a BigInt): ports = cli_port << 16 | srv_port, protos = master << 16 | app,
 // misc = l4 | vlan << 8 | flags << 20 | hook << 28 | name_id << 30. The getters unpack them with
 // bitwise operators, which also turn them into integers, so a run pays only for the values its
 // script reads. The protocol name is kept by number (name_id, flow_view.ts NamePool): the host
 // sends a name the first time and nil after, and 0 is a name sent every time (not pooled).
+// IPv4 addresses are kept in slots (sandbox.ts #addressKeys mirrors them): slots = (cli_slot <<
+// ADDRESS_SLOT_BITS) | srv_slot, 1-based, 0 for an IPv6 address; cli and srv are the texts when the
+// host sent them (an IPv6 one, or a slot's new address), nil when the slot holds the address.
 // Everything else (metadata tables, the full Flow::lua table, the status bitmap) is fetched
 // from the host on first use in a run, with one host call each, and cached for the rest of it.
 //
@@ -27,6 +30,11 @@
 import { GATE_BUDGET } from '../gate.ts';
 import { HOST_OP } from './host_ops.ts';
 
+/** IPv4 address slots per Lua state (2^12), and the bits of each half of dispatch's slots. */
+export const ADDRESS_SLOTS_LOG2 = 12;
+export const ADDRESS_SLOT_BITS = ADDRESS_SLOTS_LOG2 + 1;
+const SLOT_MASK = `0x${((1 << ADDRESS_SLOT_BITS) - 1).toString(16)}`;
+
 export const FLOW_API_LUA = String.raw`
 local I = ...
 local GATE_BUDGET = ${GATE_BUDGET}
@@ -43,8 +51,9 @@ local raw_unpack = I.raw_unpack
 -- ---------------------------------------------------------------- the current flow
 local has_flow = false
 local ports, misc, c2s, s2c, protos, cli, srv, now
--- Protocol names by name_id (misc >> 30).
-local names = {}
+-- Protocol names by name_id (misc >> 30), IPv4 address texts by slot.
+local names, addrs = {}, {}
+local slots = 0
 local meta_cache, info_cache, status_cache, score_delta
 local alert_score, alert_msg
 local events, nevents = {}, 0
@@ -103,9 +112,9 @@ flow = {}
 local flow = flow
 
 -- ------------------------------------------- document 001: the 20 functions
-function flow.cli() return cli end
+function flow.cli() return cli or addrs[slots >> ${ADDRESS_SLOT_BITS}] end
 function flow.cli_port() if has_flow then return ports >> 16 end end
-function flow.srv() return srv end
+function flow.srv() return srv or addrs[slots & ${SLOT_MASK}] end
 function flow.srv_port() if has_flow then return ports & 0xffff end end
 function flow.vlan_id() if has_flow then return (misc >> 8) & 0xfff end end
 function flow.protocol() if has_flow then return misc & 0xff end end
@@ -335,8 +344,10 @@ local function epilogue()
 end
 
 -- One statement per value: a multiple assignment would copy them through registers first.
-local function dispatch(p, m, a, b, pr, s1, s2, s3, t)
+local function dispatch(p, m, a, b, pr, s1, s2, s3, t, sl)
   if s3 ~= nil then names[m >> 30] = s3 end
+  if s1 ~= nil and sl > ${SLOT_MASK} then addrs[sl >> ${ADDRESS_SLOT_BITS}] = s1 end
+  if s2 ~= nil and sl & ${SLOT_MASK} ~= 0 then addrs[sl & ${SLOT_MASK}] = s2 end
   __flowscope_n = GATE_BUDGET
   ports = p
   misc = m
@@ -346,6 +357,7 @@ local function dispatch(p, m, a, b, pr, s1, s2, s3, t)
   cli = s1
   srv = s2
   now = t
+  slots = sl
   has_flow = true
   entry()
   if dirty or log[1] ~= nil then return epilogue() end
@@ -394,6 +406,7 @@ local function init()
   __flowscope_n = GATE_BUDGET
   has_flow = false
   cli, srv, ports, misc, c2s, s2c, protos, now = nil
+  slots = 0
   classify(chunk())
   local hooks = {}
   if mode == 'module' then hooks[1] = 1
