@@ -2,7 +2,7 @@
 // and shared by every script) and the tables fetched on demand (flow.http() and the others,
 // flow.getFullInfo()). Keys and semantics follow ntopng (ntopng-notes §2, §4).
 import type { FlowInfo, FlowValues } from '../types.ts';
-import type { LuaModule } from './lua_module.ts';
+import { perModule, type LuaModule } from './lua_module.ts';
 import type { FlowArgs } from './sandbox.ts';
 import { parseIp, type AddressClass, type LocalNetworks } from './local_networks.ts';
 import { cipherClass, protocolId } from '../ndpi/tables.ts';
@@ -113,16 +113,6 @@ class StringArea {
  * (never seen in a real capture) the others are written per event, as the addresses are.
  */
 const MAX_POOLED_NAMES = 1 << 16;
-const poolByModule = new WeakMap<LuaModule, NamePool>();
-
-function namePool(module: LuaModule): NamePool {
-  let pool = poolByModule.get(module);
-  if (pool === undefined) {
-    pool = new NamePool(module);
-    poolByModule.set(module, pool);
-  }
-  return pool;
-}
 
 class NamePool {
   readonly #module: LuaModule;
@@ -159,6 +149,8 @@ class NamePool {
     return this.#lens[id];
   }
 }
+
+const namePool = perModule((module) => new NamePool(module));
 
 export class FlowView {
   readonly #strings: StringArea;

@@ -81,6 +81,23 @@ const API_NAMES: Array<keyof LuaApi> = [
 
 const loaded = new Map<string, Promise<LuaModule>>();
 
+/**
+ * A getter of one `make(module)` per module, made on first use and kept as long as the module:
+ * what lives in a module's memory and is shared by all its states (scratch areas, the protocol
+ * name pool).
+ */
+export function perModule<T>(make: (module: LuaModule) => T): (module: LuaModule) => T {
+  const made = new WeakMap<LuaModule, T>();
+  return (module) => {
+    let value = made.get(module);
+    if (value === undefined) {
+      value = make(module);
+      made.set(module, value);
+    }
+    return value;
+  };
+}
+
 /** The Lua module for a glue.wasm source, instantiated once per distinct source. */
 export function loadLuaModule(source: LuaWasmSource): Promise<LuaModule> {
   const uri = toUri(source);

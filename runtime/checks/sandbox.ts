@@ -18,7 +18,7 @@
 // What cannot be interrupted: one C call runs to completion. Every library function that can
 // run long is bounded or charged before it starts; what remains is a single VM instruction over
 // a long string (<, a string-to-number coercion inside a C function), bounded by maxStringBytes.
-import { loadLuaModule, type LuaApi, type LuaModule, type LuaWasmSource } from './lua_module.ts';
+import { loadLuaModule, perModule, type LuaApi, type LuaModule, type LuaWasmSource } from './lua_module.ts';
 import { decodeText } from '../flow_l7.ts';
 import { ByteWriter, decodeValue, encodeValue, type LuaValue } from './value_codec.ts';
 import { BOOTSTRAP_LUA } from './lua/bootstrap.ts';
@@ -312,7 +312,6 @@ class ModuleIO {
 const READ_CACHE_SLOTS = 64;
 const READ_CACHE_MAX_LENGTH = 64;
 
-const ioByModule = new WeakMap<LuaModule, ModuleIO>();
 const warmedUp = new WeakSet<LuaModule>();
 
 /** Exercises the interpreter's common paths (tables, strings, calls, patterns, errors). */
@@ -328,14 +327,7 @@ const WARM_UP_ARGS: FlowArgs = {
   cliPort: 1, srvPort: 2, l4: 6, vlan: 0, c2sBytes: 1, s2cBytes: 1, master: 0, app: 0, flags: 0,
   nameId: 0, cliV4: 0x0a000001, srvV4: 0x0a000002, cliPtr: 0, cliLen: 0, srvPtr: 0, srvLen: 0, namePtr: 0, nameLen: 0, now: 0,
 };
-function moduleIO(module: LuaModule): ModuleIO {
-  let io = ioByModule.get(module);
-  if (io === undefined) {
-    io = new ModuleIO(module);
-    ioByModule.set(module, io);
-  }
-  return io;
-}
+const moduleIO = perModule((module) => new ModuleIO(module));
 
 export interface SandboxOptions {
   limits?: Partial<SandboxLimits>;
