@@ -150,12 +150,21 @@ function firstHextet(text: string): number {
   return -1;
 }
 
+const V4_CLASS_SLOTS_LOG2 = 12;
+const V4_CLASS_SLOTS = 1 << V4_CLASS_SLOTS_LOG2;
+
 export class LocalNetworks {
   #networks: Network[] = [];
   readonly #always: Network[];
   /** IPv4 networks as [base, mask] (unsigned) for the fast path; configured ones flagged for edges. */
   #v4: Array<{ base: number; mask: number; prefix: number; configured: boolean }> = [];
   readonly #cache = new Map<string, AddressClass>();
+  /**
+   * classifyV4's answers by address, direct-mapped (emptied when the networks change): a run
+   * classifies both ends of every flow, and flows keep meeting the same hosts.
+   */
+  readonly #v4Keys = new Float64Array(V4_CLASS_SLOTS).fill(-1);
+  readonly #v4Classes = new Array<AddressClass>(V4_CLASS_SLOTS).fill(CLASSES[0]);
   /** Whether an IPv6 network was configured (else IPv6 addresses take the fast path). */
   #v6Configured = false;
 
@@ -178,6 +187,7 @@ export class LocalNetworks {
       ...this.#always.filter((n) => n.bytes.length === 4).map((n) => v4(n, false)),
     ];
     this.#cache.clear();
+    this.#v4Keys.fill(-1);
   }
 
   /**
@@ -232,7 +242,7 @@ export class LocalNetworks {
     // IPv4 is parsed every time (~50 ns): a cache by text measured slower on captures with more
     // distinct addresses than it holds (each miss pays the parse, the insert and the clears).
     const v4 = ipv4Number(ip);
-    if (v4 >= 0) return this.#classifyV4(v4);
+    if (v4 >= 0) return this.classifyV4(v4);
     // IPv6 with no configured IPv6 network: the first 16 bits decide (fe80::/10 local, ff00::/8
     // multicast, fc00::/7 private), without parsing the rest.
     if (!this.#v6Configured) {
@@ -249,7 +259,13 @@ export class LocalNetworks {
 
   /** classify() of an IPv4 address given as an unsigned 32-bit number. */
   classifyV4(address: number): AddressClass {
-    return this.#classifyV4(address >>> 0);
+    const a = address >>> 0;
+    const slot = Math.imul(a, 0x9e3779b1) >>> (32 - V4_CLASS_SLOTS_LOG2);
+    if (this.#v4Keys[slot] === a) return this.#v4Classes[slot];
+    const cls = this.#classifyV4(a);
+    this.#v4Keys[slot] = a;
+    this.#v4Classes[slot] = cls;
+    return cls;
   }
 
   #classifyV4(a: number): AddressClass {

@@ -193,7 +193,7 @@ const FREE_STATES_KEPT = 1024;
 
 /** Runs timed individually before the stats switch to sampling one run in TIME_SAMPLE. */
 const TIMED_RUNS = 64;
-const TIME_SAMPLE = 8;
+const TIME_SAMPLE = 32;
 
 /** Shared empty lists of a flow without status or alert (replaced on first write). */
 const NO_STATUS: readonly number[] = Object.freeze([]);
