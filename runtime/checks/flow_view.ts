@@ -110,7 +110,7 @@ class StringArea {
  * has a few hundred of them, and a run then passes a number where it wrote and pushed the text
  * (the sandbox sends each name to its state once, sandbox.ts run). One pool per module, kept for
  * its life: every view and sandbox on a module agrees on the numbers. Past MAX_POOLED_NAMES names
- * (never seen in a real capture) the others are written per event, as the addresses are.
+ * (never seen in a real capture) the others are written per event, as IPv6 addresses are.
  */
 const MAX_POOLED_NAMES = 1 << 16;
 
@@ -175,7 +175,8 @@ export class FlowView {
 
   /**
    * The run arguments for a flow (one shared object, valid until the next call). The addresses'
-   * texts are read from `texts` only for IPv6 (an IPv4 address is written from its number).
+   * texts are read from `texts` only for IPv6; an IPv4 address goes as its number, and the
+   * sandbox writes its text when its Lua state does not hold it.
    */
   prepare(flow: FlowValues, texts: { readonly cliIp: string; readonly srvIp: string } | null, nowSec: number): FlowArgs {
     const a = this.#args;
