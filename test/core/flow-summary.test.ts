@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { analyzeFile } from '../../adapters/node/engine.ts';
 import { summaryOf, valuesOf } from '../../runtime/flow.ts';
-import type { FlowSummary, FlowValues } from '../../runtime/types.ts';
+import type { FlowEvent, FlowSummary, FlowValues } from '../../runtime/types.ts';
 import { PCAPS_DIR, listCaptures } from '../conformance-report.ts';
 
 const CAPTURES = ['1kxun.pcap', 'dns.pcap', 'quic-33.pcapng', 'gre.pcapng', 'ssh.pcap', 'KakaoTalk_chat.pcap', 'http_ipv6.pcap', 'synscan.pcap'];
@@ -18,74 +18,75 @@ function v4(text: string): number {
   return parts.length === 4 ? parts.reduce((n, p) => n * 256 + Number(p), 0) : -1;
 }
 
-test('summary() equals the flow object of the same event, field by field', async () => {
+/**
+ * Walks every event but flow_created of the captures; `check` returns a mismatch description or
+ * null. Fails on the first mismatches of a capture, and when too few events were compared.
+ */
+async function compareEvents(what: string, check: (event: FlowEvent) => string | null): Promise<void> {
   if (!existsSync(PCAPS_DIR)) assert.fail(`shared corpus missing: ${PCAPS_DIR}`);
   const captures = listCaptures(['dev']).filter((c) => CAPTURES.includes(c.name));
   assert.equal(captures.length, CAPTURES.length, 'captures missing from dev');
-  let compared = 0, withRiskText = 0, v6 = 0;
-  for (const capture of captures) {
-    const mismatches: string[] = [];
-    await analyzeFile(capture.path, {
-      engine: (engine) => {
-        engine.onEvent = (event) => {
-          if (event.kind === 'flow_created' || event.summary === undefined) return;
-          const fromRecord: FlowSummary = event.summary();
-          const expected = { ...summaryOf(event.flow), cliV4: v4(event.flow['cli.ip']), srvV4: v4(event.flow['srv.ip']) };
-          try {
-            // Field by field: the record's summary formats its IPv4 texts in getters.
-            const actual: Record<string, unknown> = {};
-            for (const key of Object.keys(expected)) actual[key] = fromRecord[key as keyof FlowSummary];
-            assert.deepEqual(actual, expected);
-          } catch {
-            mismatches.push(`${event.kind} ${event.serial}: ${JSON.stringify(fromRecord)} vs ${JSON.stringify(expected)}`);
-          }
-          compared++;
-          if (fromRecord.riskInfo !== '') withRiskText++;
-          if (fromRecord.ipVersion === 6) v6++;
-        };
-      },
-    });
-    assert.deepEqual(mismatches.slice(0, 3), [], `${capture.name}: summary differs from the flow object`);
-  }
-  assert.ok(compared > 2000, `only ${compared} events compared`);
-  assert.ok(withRiskText > 0 && v6 > 0, `risk texts ${withRiskText}, IPv6 events ${v6}`);
-});
-
-test('values() equals the numbers of the flow object of the same event', async () => {
-  if (!existsSync(PCAPS_DIR)) assert.fail(`shared corpus missing: ${PCAPS_DIR}`);
-  const captures = listCaptures(['dev']).filter((c) => CAPTURES.includes(c.name));
-  assert.equal(captures.length, CAPTURES.length, 'captures missing from dev');
-  let compared = 0, withRisks = 0, v6 = 0;
+  let compared = 0;
   for (const capture of captures) {
     const mismatches: string[] = [];
     await analyzeFile(capture.path, {
       engine: (engine) => {
         engine.onEvent = (event) => {
           if (event.kind === 'flow_created') return;
-          assert.ok(event.values !== undefined, 'engine events have values()');
-          // A dirty object first: every field must be written.
-          const actual = Object.fromEntries(Object.keys(valuesTemplate()).map((k) => [k, Symbol(k)])) as unknown as FlowValues;
-          event.values(actual);
-          const expected = valuesTemplate();
-          valuesOf({ ...summaryOf(event.flow), cliV4: v4(event.flow['cli.ip']), srvV4: v4(event.flow['srv.ip']) }, expected);
-          // The flow object's own risk list, not the summary's.
-          const risks = event.flow.flow_risk ?? [];
-          expected.riskCount = risks.length;
-          expected.malwareHostRisk = risks.includes(53); // NDPI_MALWARE_HOST_CONTACTED
-          try {
-            assert.deepEqual({ ...actual }, expected);
-          } catch {
-            mismatches.push(`${event.kind} ${event.serial}: ${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`);
-          }
+          const mismatch = check(event);
+          if (mismatch !== null) mismatches.push(`${event.kind} ${event.serial}: ${mismatch}`);
           compared++;
-          if (actual.riskCount > 1) withRisks++;
-          if (actual.cliV4 === -1) v6++;
         };
       },
     });
-    assert.deepEqual(mismatches.slice(0, 3), [], `${capture.name}: values differ from the flow object`);
+    assert.deepEqual(mismatches.slice(0, 3), [], `${capture.name}: ${what} differ from the flow object`);
   }
   assert.ok(compared > 2000, `only ${compared} events compared`);
+}
+
+test('summary() equals the flow object of the same event, field by field', async () => {
+  let withRiskText = 0, v6 = 0;
+  await compareEvents('summaries', (event) => {
+    assert.ok(event.summary !== undefined, 'engine events have summary()');
+    const fromRecord: FlowSummary = event.summary();
+    const expected = { ...summaryOf(event.flow), cliV4: v4(event.flow['cli.ip']), srvV4: v4(event.flow['srv.ip']) };
+    if (fromRecord.riskInfo !== '') withRiskText++;
+    if (fromRecord.ipVersion === 6) v6++;
+    // Field by field: the record's summary formats its IPv4 texts in getters.
+    const actual: Record<string, unknown> = {};
+    for (const key of Object.keys(expected)) actual[key] = fromRecord[key as keyof FlowSummary];
+    try {
+      assert.deepEqual(actual, expected);
+      return null;
+    } catch {
+      return `${JSON.stringify(fromRecord)} vs ${JSON.stringify(expected)}`;
+    }
+  });
+  assert.ok(withRiskText > 0 && v6 > 0, `risk texts ${withRiskText}, IPv6 events ${v6}`);
+});
+
+test('values() equals the numbers of the flow object of the same event', async () => {
+  let withRisks = 0, v6 = 0;
+  await compareEvents('values', (event) => {
+    assert.ok(event.values !== undefined, 'engine events have values()');
+    // A dirty object first: every field must be written.
+    const actual = Object.fromEntries(Object.keys(valuesTemplate()).map((k) => [k, Symbol(k)])) as unknown as FlowValues;
+    event.values(actual);
+    const expected = valuesTemplate();
+    valuesOf({ ...summaryOf(event.flow), cliV4: v4(event.flow['cli.ip']), srvV4: v4(event.flow['srv.ip']) }, expected);
+    // The flow object's own risk list, not the summary's.
+    const risks = event.flow.flow_risk ?? [];
+    expected.riskCount = risks.length;
+    expected.malwareHostRisk = risks.includes(53); // NDPI_MALWARE_HOST_CONTACTED
+    if (actual.riskCount > 1) withRisks++;
+    if (actual.cliV4 === -1) v6++;
+    try {
+      assert.deepEqual({ ...actual }, expected);
+      return null;
+    } catch {
+      return `${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`;
+    }
+  });
   assert.ok(withRisks > 0 && v6 > 0, `events with several risks ${withRisks}, IPv6 events ${v6}`);
 });
 
