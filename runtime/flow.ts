@@ -94,7 +94,7 @@ export class MemoryViews {
 
 export class FlowReader {
   readonly #core: CoreExports;
-  readonly #off: Record<string, number> = {};
+  readonly #off: Record<string, number>;
   readonly #recordSize: number;
   readonly #stateFree: number;
   readonly #twhDone: number;
@@ -109,14 +109,18 @@ export class FlowReader {
 
   constructor(core: CoreExports) {
     this.#core = core;
+    const offsets: Array<[string, number]> = [];
     for (const [name, value] of Object.entries(core)) {
       if (!(value instanceof WebAssembly.Global)) continue;
       const v = Number(value.value);
-      if (name.startsWith('FLOW_')) this.#off[name.slice(5)] = v;
+      if (name.startsWith('FLOW_')) offsets.push([name.slice(5), v]);
       else if (name.startsWith('STAT_')) this.#counters.push(['stat', name.slice(5).toLowerCase(), v]);
       else if (name.startsWith('SKIP_')) this.#counters.push(['skip', name.slice(5).toLowerCase(), v]);
       else if (name.startsWith('CAPERR_')) this.#counters.push(['caperr', name.slice(7).toLowerCase(), v]);
     }
+    // Made in one go: given its keys one by one, an object this size becomes a dictionary, and
+    // every offset read on the per-event path (#valuesAt, #summaryAt) a hash lookup.
+    this.#off = Object.fromEntries(offsets);
     this.#recordSize = this.#off.RECORD_SIZE;
     this.#mem = new MemoryViews(core.memory);
     const strings: Array<[string, number]> = [];
