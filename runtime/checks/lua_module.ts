@@ -29,6 +29,8 @@ export interface LuaApi {
   lua_pushlstring(L: number, s: number, len: number): number;
   lua_pushlightuserdata(L: number, p: number): void;
   lua_pushcclosure(L: number, fn: number, n: number): void;
+  /** t[k] = v, t at idx, k and v the two values on top (popped); no metamethods. */
+  lua_rawset(L: number, idx: number): void;
   lua_setglobal(L: number, name: number): void;
   lua_getglobal(L: number, name: number): number;
   lua_pcallk(L: number, nargs: number, nresults: number, errfunc: number, ctx: number, k: number): number;
@@ -74,7 +76,7 @@ export type LuaWasmSource = string | URL | Uint8Array | ArrayBuffer;
 const API_NAMES: Array<keyof LuaApi> = [
   'lua_newstate', 'lua_close', 'lua_gettop', 'lua_settop', 'lua_pushvalue', 'lua_rotate', 'lua_checkstack', 'lua_type', 'lua_tonumberx',
   'lua_toboolean', 'lua_tolstring', 'lua_pushnil', 'lua_pushnumber', 'lua_pushboolean', 'lua_pushlstring',
-  'lua_pushlightuserdata', 'lua_pushcclosure', 'lua_setglobal', 'lua_getglobal', 'lua_pcallk', 'lua_error',
+  'lua_pushlightuserdata', 'lua_pushcclosure', 'lua_rawset', 'lua_setglobal', 'lua_getglobal', 'lua_pcallk', 'lua_error',
   'lua_sethook', 'lua_gethookcount', 'lua_gethookmask', 'lua_getupvalue', 'lua_upvaluejoin', 'luaL_loadbufferx', 'luaL_traceback', 'luaopen_base', 'luaopen_string', 'luaopen_table', 'luaopen_math',
   'luaopen_utf8', 'luaopen_coroutine', 'luaopen_os',
 ];

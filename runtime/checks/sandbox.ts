@@ -24,7 +24,7 @@ import { ByteWriter, decodeValue, encodeValue, type LuaValue } from './value_cod
 import { BOOTSTRAP_LUA } from './lua/bootstrap.ts';
 import { LOCKDOWN_LUA } from './lua/lockdown.ts';
 import { PATTERNS_LUA } from './lua/patterns.ts';
-import { ADDRESS_SLOT_BITS, ADDRESS_SLOTS_LOG2, FLOW_API_LUA } from './lua/flow_api.ts';
+import { ADDRESS_SLOT_BITS, ADDRESS_SLOTS_LOG2, FLOW_API_LUA, MESSAGE_SLOTS_LOG2 } from './lua/flow_api.ts';
 import { HOST_MODULES_LUA } from './lua/host_modules.ts';
 import { GATE_BUDGET, GATE_COUNTER, GATE_ENABLE, GATE_OFF, GateError, gateSource, type GateOptions } from './gate.ts';
 import { FIRST_MODULE_OP, HOST_OP } from './lua/host_ops.ts';
@@ -138,6 +138,8 @@ const LUA_ERRMEM = 4;
 const LUA_MULTRET = -1;
 const LUA_MASKCOUNT = 8;
 const LUA_TNIL = 0, LUA_TBOOLEAN = 1, LUA_TNUMBER = 3, LUA_TSTRING = 4;
+/** The longest string Lua interns (luaconf.h LUAI_MAXSHORTLEN). */
+const MAX_SHORT_STRING = 40;
 /** Lua's type tags for new string objects (lobject.h: LUA_VSHRSTR, LUA_VLNGSTR). */
 const TAG_SHORT_STRING = 4, TAG_LONG_STRING = 4 | (1 << 4);
 /** Instructions between two hook calls: bounds what runs unchecked (see the file comment). */
@@ -170,8 +172,8 @@ const INTERNAL_CHUNK = '=[flowscope]';
  * Stack slots of the entry functions (lua/flow_api.ts returns them in this order), then the gate's
  * owner: the closure whose two upvalues (counter, enable function) every gated chunk shares.
  */
-const SLOT_MSGH = 1, SLOT_DISPATCH = 2, SLOT_DRAIN = 3, SLOT_INIT = 4, SLOT_COMPILE = 5, SLOT_MODE = 6, SLOT_GATE = 7;
-const BASE_TOP = 7;
+const SLOT_MSGH = 1, SLOT_DISPATCH = 2, SLOT_DRAIN = 3, SLOT_INIT = 4, SLOT_COMPILE = 5, SLOT_MODE = 6, SLOT_ANCHORS = 7, SLOT_GATE = 8;
+const BASE_TOP = 8;
 
 /**
  * The chunk that owns the gate's shared upvalues (not gated itself). Called with (host, OP_GATE,
@@ -270,6 +272,11 @@ class ModuleIO {
   }
 
   #length = 0;
+
+  /** The byte length of the string readString or readBytes read last. */
+  get lastLength(): number {
+    return this.#length;
+  }
 
   /** The bytes of the string (or number) at idx, copied out. */
   readBytes(L: number, idx: number): Uint8Array {
@@ -491,8 +498,8 @@ export class Sandbox {
     // The flow.* getters run for every check and never recurse: only their loops are gated.
     this.#loadInternal(FLOW_API_LUA, { functions: false });
     api.lua_pushvalue(L, 2);
-    this.#callInternal(1, SLOT_MODE); // [owner, I, msgh, dispatch, drain, init, compile, mode]
-    api.lua_rotate(L, 1, -2); // [msgh, ..., mode, owner, I]
+    this.#callInternal(1, SLOT_ANCHORS); // [owner, I, msgh, dispatch, drain, init, compile, mode, anchors]
+    api.lua_rotate(L, 1, -2); // [msgh, ..., anchors, owner, I]
     api.lua_settop(L, BASE_TOP);
   }
 
@@ -661,7 +668,7 @@ export class Sandbox {
       if (top === BASE_TOP + 3 && api.lua_tonumberx(L, BASE_TOP + 1, 0) === 1) {
         const alert = this.#alert;
         alert.score = api.lua_tonumberx(L, BASE_TOP + 2, 0);
-        alert.msg = this.#stringAt(BASE_TOP + 3);
+        alert.msg = this.#messageAt(BASE_TOP + 3);
         api.lua_settop(L, BASE_TOP);
         return this.#alertResult;
       }
@@ -825,6 +832,36 @@ export class Sandbox {
     }
     return events;
   }
+
+  /**
+   * The alert message at i, a string (flow_api.ts tostring()s it). A script raises the same few
+   * texts over and over; a short string (Lua interns those: one object per text) is known by its
+   * address once read: slot -> address and text here, and the string itself held in the state's
+   * anchors table (lua/flow_api.ts), so that its address cannot be reused for another text while
+   * the slot names it. A repeated message then costs neither decoding nor a new JS string (nor,
+   * in the alert store, hashing one), and Lua finds it interned instead of allocating it again.
+   */
+  #messageAt(i: number): string {
+    const api = this.#api, L = this.#L;
+    if (api.lua_type(L, i) !== LUA_TSTRING) return this.#stringAt(i);
+    const ptr = api.lua_tolstring(L, i, 0);
+    const slot = Math.imul(ptr, 0x9e3779b1) >>> (32 - MESSAGE_SLOTS_LOG2);
+    if (this.#messageAddresses[slot] === ptr) return this.#messageTexts[slot];
+    const text = this.#io.readString(L, i);
+    // Longer strings are not interned: each is a new object, and holding one gains nothing.
+    if (this.#io.lastLength > MAX_SHORT_STRING) return text;
+    // anchors[slot + 1] = the string. (The key goes as a float, which Lua turns into the integer
+    // key; lua_rawseti would want a BigInt.) The key exists (false), so the store never allocates.
+    api.lua_pushnumber(L, slot + 1);
+    api.lua_pushvalue(L, i);
+    api.lua_rawset(L, SLOT_ANCHORS);
+    this.#messageAddresses[slot] = ptr;
+    this.#messageTexts[slot] = text;
+    return text;
+  }
+
+  readonly #messageAddresses = new Int32Array(1 << MESSAGE_SLOTS_LOG2);
+  readonly #messageTexts: string[] = new Array<string>(1 << MESSAGE_SLOTS_LOG2).fill('');
 
   #stringAt(i: number): string {
     const type = this.#api.lua_type(this.#L, i);

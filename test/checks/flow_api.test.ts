@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CheckRunner, type CheckScript } from '../../runtime/checks/runner.ts';
-import { CUSTOM_LUA_SCRIPT_ALERT, FLOW_ALERT_TYPES } from '../../runtime/alerts.ts';
+import { AlertStore, CUSTOM_LUA_SCRIPT_ALERT, FLOW_ALERT_TYPES } from '../../runtime/alerts.ts';
 import type { FlowInfo } from '../../runtime/types.ts';
 import { cpuClock, event, fakeFlow, flowArgs, LUA_WASM, luaModule, sandbox } from './helpers.ts';
 import { addressSlot, HOOK_PROTOCOL_DETECTED } from '../../runtime/checks/sandbox.ts';
@@ -259,6 +259,32 @@ test('IPv4 addresses a state holds in its slots come back right: repeats, swaps,
   const msgs = r.alerts.list().map((x) => x.msg);
   assert.deepEqual(msgs.filter((m) => m.startsWith('a ')), pairs.map(([c, s]) => `a ${c} ${s}`));
   assert.deepEqual(msgs.filter((m) => m.startsWith('b ')), pairs.filter((_, i) => i % 3 !== 0).map(([c, s]) => `b ${c} ${s}`));
+  r.close();
+});
+
+test('alert messages known by their address come back right: repeats, many texts, long ones, addresses reused', async () => {
+  // 1500 short texts in a scrambled order (more than the host's slots, so slots are replaced),
+  // every 7th a long one (not interned), and per run twenty strings of garbage so that Lua's
+  // collector frees the messages no longer held and hands their addresses to new strings.
+  const r = await runner([{
+    name: 'custom_flow_protocol_detected_script.lua',
+    source: `
+      n = (n or 0) + 1
+      local junk = {}
+      for j = 1, 20 do junk[j] = "junk" .. n .. "-" .. j end
+      local k = (n * 7919) % 1500
+      if n % 7 == 0 then flow.triggerAlert(1, string.rep("long message ", 4) .. k) else flow.triggerAlert(1, "m" .. k) end`,
+  }], { alerts: new AlertStore(10_000) });
+  const expected: string[] = [];
+  for (let n = 1; n <= 6000; n++) {
+    const flow = fakeFlow({ 'cli.port': n & 0xffff });
+    r.handleEvent(event('flow_detected', flow, n));
+    r.handleEvent(event('flow_ended', flow, n));
+    const k = (n * 7919) % 1500;
+    expected.push(n % 7 === 0 ? `${'long message '.repeat(4)}${k}` : `m${k}`);
+  }
+  assert.deepEqual(r.errors(), []);
+  assert.deepEqual(r.alerts.list().map((a) => a.msg), expected);
   r.close();
 });
 

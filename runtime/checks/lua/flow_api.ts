@@ -34,6 +34,8 @@ import { HOST_OP } from './host_ops.ts';
 export const ADDRESS_SLOTS_LOG2 = 12;
 export const ADDRESS_SLOT_BITS = ADDRESS_SLOTS_LOG2 + 1;
 const SLOT_MASK = `0x${((1 << ADDRESS_SLOT_BITS) - 1).toString(16)}`;
+/** Alert messages the host keeps by address (sandbox.ts #messageAt): 2^8 slots per Lua state. */
+export const MESSAGE_SLOTS_LOG2 = 8;
 
 export const FLOW_API_LUA = String.raw`
 local I = ...
@@ -423,5 +425,12 @@ local function get_mode()
   return mode or 'pending'
 end
 
-return msgh, dispatch, drain, init, compile, get_mode
+-- The alert messages the host has read, by its slot (sandbox.ts #messageAt): held here, a
+-- message keeps its address, so the host knows it by address, and the script's next alert with
+-- the same text finds it interned instead of allocating it again. Filled now so that the host's
+-- stores (lua_rawset, outside any protected call) land in the array part and never allocate.
+local anchors = {}
+for i = 1, ${1 << MESSAGE_SLOTS_LOG2} do anchors[i] = false end
+
+return msgh, dispatch, drain, init, compile, get_mode, anchors
 `;
