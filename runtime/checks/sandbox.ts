@@ -1083,10 +1083,15 @@ function formatBytes(n: number): string {
 
 /** Keeps the message and the script's own frames; drops the sandbox's frames and [C] noise. */
 function trimTraceback(text: string): string {
-  const [head, ...rest] = text.split('\n');
+  const [first, ...rest] = text.split('\n');
   const frames = rest.filter((line) => !line.includes('[flowscope]') && !line.includes('[C]: in ?') && line.trim() !== '');
   const script = frames.filter((line) => line.trim() !== 'stack traceback:' && !/^\s*\[C\]: in function '(x?pcall|error|assert)'/.test(line));
-  if (script.length === 0) return head;
+  if (script.length === 0) return first;
+  // An error raised in flowscope's Lua on the script's behalf (a library function's wrapper,
+  // lua/lockdown.ts: "[flowscope]:1: bad argument #1 to 'char'") is placed at the script's line,
+  // as the C function alone would have placed it.
+  const scriptLine = script.map((line) => /^\s*([^\s[][^:]*:\d+): /.exec(line)?.[1]).find((at) => at !== undefined);
+  const head = scriptLine !== undefined ? first.replace(/^\[flowscope\]:\d+: /, `${scriptLine}: `) : first;
   return [head, 'stack traceback:', ...script.slice(0, 10)].join('\n');
 }
 

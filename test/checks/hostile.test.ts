@@ -36,6 +36,9 @@ const RUNAWAY: Array<[name: string, source: string, expected: RegExp]> = [
   ['long string ordering', 'local a, b = string.rep("x", 16000), string.rep("x", 15999) .. "y" while a < b do end', /instruction budget|time limit/],
   ['long number coercions', 'local s = string.rep("1", 16000) while true do local x = s + 0 end', /instruction budget|time limit|number/],
   ['long coercions in C arguments', 'local s = string.rep("1", 16000) while true do local x = math.abs(s) end', /instruction budget|time limit/],
+  ['long numeric strings as thousands of C arguments', 'local s = string.rep("0", 15990) .. "65" local t = {} for i = 1, 20000 do t[i] = s end return #string.char(table.unpack(t))', /instruction budget|time limit/],
+  ['utf8.char of thousands of long numeric strings', 'local s = string.rep("0", 15990) .. "65" local t = {} for i = 1, 20000 do t[i] = s end return #utf8.char(table.unpack(t))', /instruction budget|time limit/],
+  ['string.format of a long fraction in a loop', 'local s = "0." .. string.rep("1", 15990) while true do string.format("%f", s) end', /instruction budget|time limit/],
   ['tonumber loop on a long string', 'local s = string.rep("7", 16000) while true do tonumber(s) end', /instruction budget|time limit/],
   ['huge table.sort', 'local t = {} for i = 1, 200000 do t[i] = -i end table.sort(t)', /instruction budget|time limit/],
   ['huge table.move', 'table.move({}, 1, 1e12, 1, {})', /instruction budget|time limit|too many/],
@@ -196,6 +199,26 @@ test('syntax errors are reported with the file and line, and disable only that s
   runner.handleEvent(event('flow_ended', flow));
   assert.equal(runner.alerts.list({ source: 'lua_script' }).length, 1);
   runner.close();
+});
+
+test('bad arguments to the charged library functions read as the C functions\' own errors, at the script\'s line', async () => {
+  // math.*, string.char/format/pack and utf8.char run behind a charging wrapper (lua/lockdown.ts).
+  const box = await sandbox();
+  const args = await flowArgs();
+  const cases: Array<[string, string]> = [
+    ['string.char(-1)', "bad.lua:2: bad argument #1 to 'char' (value out of range)"],
+    ['string.format("%d", 1.5)', "bad.lua:2: bad argument #2 to 'format' (number has no integer representation)"],
+    ['math.abs("x")', "bad.lua:2: bad argument #1 to 'abs' (number expected, got string)"],
+    ['utf8.char("y")', "bad.lua:2: bad argument #1 to 'char' (number expected, got string)"],
+  ];
+  for (const [call, expected] of cases) {
+    assert.equal(box.compile(`local x = 1\n${call}`, 'bad.lua'), null);
+    const result = box.run(args, HOOK_PROTOCOL_DETECTED);
+    assert.equal(result.ok, false);
+    assert.equal(result.error?.split('\n')[0], expected, call);
+    assert.match(result.error ?? '', /bad\.lua:2: in /, call);
+  }
+  box.close();
 });
 
 test('error() in every hook is reported with script, hook and flow, and the other checks go on', async () => {

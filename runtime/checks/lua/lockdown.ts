@@ -12,6 +12,8 @@
 //   C function runs and its cost is charged to the budget;
 // - table.sort/move/unpack/concat, string.rep/byte, utf8.len/codepoint, tonumber: charged by
 //   input size so a loop of big C calls meets the budget as fast as a loop of instructions;
+//   so are long numeric strings given to math.*, string arithmetic, string.char/format/pack and
+//   utf8.char, which convert them inside the call;
 // - require: only the modules flowscope provides (I.modules), by name; package.path is a
 //   plain string scripts may assign, and is ignored.
 //
@@ -312,24 +314,46 @@ for _, event in ipairs({ '__add', '__sub', '__mul', '__div', '__mod', '__pow', '
   end
 end
 
--- So do the math functions' string arguments (math.abs("1111...") converts it, in C, at every call
--- between two count hooks): charged alike.
-for name, f in pairs(math) do
-  if type(f) == 'function' then
-    math[name] = function(...)
-      local a, b = ...
-      if type(a) == 'string' or type(b) == 'string' or select('#', ...) > 2 then
-        local n = 0
-        for i = 1, select('#', ...) do
-          local v = select(i, ...)
-          if type(v) == 'string' then n = n + s_len(v) end
-        end
-        if n > 256 then charge(n * 2) end
-      end
-      return f(...)
-    end
-  end
+-- Many C functions take numbers and convert string arguments inside the call (strtod, ~50 ns a
+-- byte, or a digit loop): unchecked between two count hooks, and before the gate has turned the
+-- hook on, a loop of them repeats it. math.abs("1111...") of 16 KiB in a loop took 71-83 ms of
+-- CPU; string.format("%f", s) of a long fraction ~1 ms a call; and string.char(table.unpack(t))
+-- with 60,000 copies of a 16 KiB numeric string ran 1.4 s inside that one call. The math
+-- functions and those that take any number of numbers charge, before they run, the bytes of
+-- their long string arguments that start like a number (after spaces): the ones a conversion
+-- reads through. (Functions that take one or two integers convert them with a digit loop, at
+-- most ~0.1 ms for 16 KiB, or fail: bounded between two hooks.)
+local NUMBER_START = '^%s*[%d%.%+%-]'
+local function numeric_bytes(v)
+  if type(v) == 'string' and #v > 256 and s_find(v, NUMBER_START) then return #v end
+  return 0
 end
+local function charge_numeric(first, ...)
+  local n, total = select('#', ...), 0
+  if n - first < 4 then
+    for i = first, n do total = total + numeric_bytes((select(i, ...))) end
+  else
+    -- select(i, ...) copies the rest at each step: one table instead.
+    local args = { ... }
+    for i = first, n do total = total + numeric_bytes(args[i]) end
+  end
+  if total > 0 then charge(total * 2) end
+end
+
+-- The wrapper calls the C function under its own name, so that a bad argument is reported as
+-- "bad argument #1 to 'char'", not to a local 'f'. (The message's position is the wrapper's,
+-- "[flowscope]:1:"; the host puts the script's line there, sandbox.ts trimTraceback.)
+local function charging(lib, name, first)
+  local f = lib[name]
+  if type(f) ~= 'function' then return end
+  local source = 'local ' .. name .. ', charge, first = ... return function(...) charge(first, ...) return ' .. name .. '(...) end'
+  lib[name] = raw_load(source, '=[flowscope]')(f, charge_numeric, first)
+end
+for name in pairs(math) do charging(math, name, 1) end
+charging(string, 'char', 1)
+charging(string, 'format', 2)
+charging(string, 'pack', 2)
+charging(utf8, 'char', 1)
 
 _G.tonumber = function(v, base)
   if type(v) == 'string' and s_len(v) > 256 then charge(s_len(v) * 2) end
