@@ -321,8 +321,9 @@ end
 -- with 60,000 copies of a 16 KiB numeric string ran 1.4 s inside that one call. The math
 -- functions and those that take any number of numbers charge, before they run, the bytes of
 -- their long string arguments that start like a number (after spaces): the ones a conversion
--- reads through. (Functions that take one or two integers convert them with a digit loop, at
--- most ~0.1 ms for 16 KiB, or fail: bounded between two hooks.)
+-- reads through. (Functions that take one or two integers are left as they are: a conversion
+-- there costs at most ~0.1 ms, or fails, and a loop of them ends on the time limit; wrapping
+-- string.sub would slow every parsing loop. runtime/checks/README.md has the figures.)
 local NUMBER_START = '^%s*[%d%.%+%-]'
 local function numeric_bytes(v)
   if type(v) == 'string' and #v > 256 and s_find(v, NUMBER_START) then return #v end
