@@ -300,6 +300,14 @@ utf8.codepoint = function(s, i, j, ...)
   return c_ucodepoint(s, i, j, ...)
 end
 
+-- The bytes a conversion to a number reads through: a string over 256 bytes that starts like a
+-- number (after spaces). Shorter ones cost too little to count; others fail at once.
+local NUMBER_START = '^%s*[%d%.%+%-]'
+local function numeric_bytes(v)
+  if type(v) == 'string' and #v > 256 and s_find(v, NUMBER_START) then return #v end
+  return 0
+end
+
 -- String arithmetic ("10" + 1) goes through the string metatable's metamethods, which convert
 -- with strtod: linear in the string, so charged for long strings.
 local string_mt = getmetatable('')
@@ -307,8 +315,8 @@ for _, event in ipairs({ '__add', '__sub', '__mul', '__div', '__mod', '__pow', '
   local f = string_mt[event]
   if f ~= nil then
     string_mt[event] = function(a, b)
-      local n = (type(a) == 'string' and s_len(a) or 0) + (type(b) == 'string' and s_len(b) or 0)
-      if n > 256 then charge(n * 2) end
+      local n = numeric_bytes(a) + numeric_bytes(b)
+      if n > 0 then charge(n * 2) end
       return f(a, b)
     end
   end
@@ -324,11 +332,6 @@ end
 -- reads through. (Functions that take one or two integers are left as they are: a conversion
 -- there costs at most ~0.1 ms, or fails, and a loop of them ends on the time limit; wrapping
 -- string.sub would slow every parsing loop. runtime/checks/README.md has the figures.)
-local NUMBER_START = '^%s*[%d%.%+%-]'
-local function numeric_bytes(v)
-  if type(v) == 'string' and #v > 256 and s_find(v, NUMBER_START) then return #v end
-  return 0
-end
 local function charge_numeric(first, ...)
   local n, total = select('#', ...), 0
   if n - first < 4 then
