@@ -24,6 +24,7 @@
 // wrapper that declares the two shared names as locals, which the sandbox then joins:
 //   local __flowscope_n, __flowscope_e return function(...) <gate> <script>
 //   end
+// (A script whose getter calls were inlined declares the names they read there too: inline.ts.)
 // Scripts may not use names starting with `__flowscope` (rejectReservedNames).
 
 /** The shared counter (an upvalue of every gated function). */
@@ -48,6 +49,8 @@ export interface GateOptions {
    * called for every check) turn it off; their loops are still gated.
    */
   functions?: boolean;
+  /** More locals of the wrapper, for the sandbox to join as it joins the gate's (inline.ts). */
+  locals?: readonly string[];
 }
 
 /** Token kinds the rewriting needs; everything else is 'other'. */
@@ -297,7 +300,8 @@ export function gateSource(source: string, options: GateOptions = {}): string {
   if (stack.length !== 0) throw new GateError('unbalanced blocks');
 
   insertions.sort((a, b) => a.at - b.at);
-  let out = `local ${GATE_COUNTER}, ${GATE_ENABLE} return function(...)${gateStatement(weightOf(chunk))}`;
+  const locals = [GATE_COUNTER, GATE_ENABLE, ...(options.locals ?? [])].join(', ');
+  let out = `local ${locals} return function(...)${gateStatement(weightOf(chunk))}`;
   let last = 0;
   for (const insertion of insertions) {
     out += source.slice(last, insertion.at) + gateStatement(weightOf(insertion.range));

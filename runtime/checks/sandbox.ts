@@ -26,7 +26,8 @@ import { LOCKDOWN_LUA } from './lua/lockdown.ts';
 import { PATTERNS_LUA } from './lua/patterns.ts';
 import { ADDRESS_SLOT_BITS, ADDRESS_SLOTS_LOG2, FLOW_API_LUA, MESSAGE_SLOTS_LOG2 } from './lua/flow_api.ts';
 import { HOST_MODULES_LUA } from './lua/host_modules.ts';
-import { GATE_BUDGET, GATE_COUNTER, GATE_ENABLE, GATE_OFF, GateError, gateSource, type GateOptions } from './gate.ts';
+import { GATE_BUDGET, GATE_COUNTER, GATE_ENABLE, GATE_OFF, GateError, gateSource, rejectReservedNames, tokenize, type GateOptions } from './gate.ts';
+import { INLINE_PREFIX, inlineFlowGetters } from './inline.ts';
 import { FIRST_MODULE_OP, HOST_OP } from './lua/host_ops.ts';
 import { writeDottedQuad } from '../ip.ts';
 
@@ -534,6 +535,39 @@ export class Sandbox {
     }
   }
 
+  /**
+   * Joins each `__flowscope_NAME` upvalue of the script at fnIndex but the gate's (the names an
+   * inlined getter reads, inline.ts) to the upvalue NAME of flow_api's dispatch at dispatchIndex,
+   * which the getters read. A name dispatch lacks would leave an inlined getter reading nil: it
+   * is pushed as an error message instead (1 result; compile reports it), else nothing (0).
+   */
+  #joinInlined(L: number, fnIndex: number, dispatchIndex: number): number {
+    const api = this.#api;
+    const upvalues = (index: number) => {
+      const names: string[] = [];
+      for (let n = 1; n <= 255; n++) {
+        const namePtr = api.lua_getupvalue(L, index, n);
+        if (namePtr === 0) break;
+        api.lua_settop(L, -2);
+        names.push(this.#io.cstring(namePtr));
+      }
+      return names;
+    };
+    const dispatchNames = upvalues(dispatchIndex);
+    const names = upvalues(fnIndex);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (!name.startsWith(INLINE_PREFIX) || name === GATE_COUNTER || name === GATE_ENABLE) continue;
+      const at = dispatchNames.indexOf(name.slice(INLINE_PREFIX.length));
+      if (at < 0) {
+        this.#io.pushString(L, `flowscope sandbox: an inlined getter reads ${name}, which dispatch does not have`);
+        return 1;
+      }
+      api.lua_upvaluejoin(L, fnIndex, i + 1, dispatchIndex, at + 1);
+    }
+    return 0;
+  }
+
   #callInternal(nargs: number, nresults: number): void {
     const status = this.#api.lua_pcallk(this.#L, nargs, nresults, 0, 0, 0);
     if (status !== LUA_OK) {
@@ -550,9 +584,13 @@ export class Sandbox {
     const api = this.#api, L = this.#L;
     // The script as written is compiled first (its syntax errors are the ones to report), then
     // its gated form runs. A source the gate cannot follow runs ungated, with the hook on.
+    // Its getter calls are inlined where that is safe (inline.ts).
     let gated: string | null = null;
     try {
-      gated = gateSource(source);
+      const tokens = tokenize(source);
+      rejectReservedNames(tokens);
+      const inlined = inlineFlowGetters(source, tokens);
+      gated = inlined === null ? gateSource(source, { trusted: true }) : gateSource(inlined.source, { trusted: true, locals: inlined.names });
     } catch (error) {
       if (!(error instanceof GateError)) throw error;
       if (error.reserved) return `${chunkName}: ${error.message}`;
@@ -1002,9 +1040,11 @@ export class Sandbox {
         return 0;
       }
       case OP_JOIN:
-        // host(OP_JOIN, fn, owner): a gated chunk compiled by trusted Lua (a script, a module).
+        // host(OP_JOIN, fn, owner[, dispatch]): a gated chunk compiled by trusted Lua (a script,
+        // a module); a script's inlined getters read dispatch's values (inline.ts).
         this.#joinGate(L, 2, 3);
-        return 0;
+        if (this.#api.lua_gettop(L) < 4) return 0;
+        return this.#joinInlined(L, 2, 4);
       case OP_FLOW_META:
         return this.#pushResult(L, () => this.flowProvider?.meta() ?? null);
       case OP_FLOW_INFO:

@@ -3,7 +3,8 @@
 //
 // The hot path: the host calls dispatch(ports, misc, c2s_bytes, s2c_bytes, protos, cli, srv,
 // proto_name, now, slots) with values pushed through the C API, and the getters return those
-// upvalues: no call back into the host. Small numbers come packed, as floats (the C API pushes
+// upvalues: no call back into the host. The one-expression getters (FLOW_GETTERS) are also
+// written into scripts in place of their calls (inline.ts), reading these same locals. Small numbers come packed, as floats (the C API pushes
 // no integer without a BigInt): ports = cli_port << 16 | srv_port, protos = master << 16 | app,
 // misc = l4 | vlan << 8 | flags << 20 | hook << 28 | name_id << 30. The getters unpack them with
 // bitwise operators, which also turn them into integers, so a run pays only for the values its
@@ -29,6 +30,7 @@
 // When the script raises an error the host calls drain() for the events recorded before it.
 import { GATE_BUDGET } from '../gate.ts';
 import { HOST_OP } from './host_ops.ts';
+import * as FLAG from '../flow_view.ts';
 
 /** IPv4 address slots per Lua state (2^12), and the bits of each half of dispatch's slots. */
 export const ADDRESS_SLOTS_LOG2 = 12;
@@ -36,6 +38,70 @@ export const ADDRESS_SLOT_BITS = ADDRESS_SLOTS_LOG2 + 1;
 const SLOT_MASK = `0x${((1 << ADDRESS_SLOT_BITS) - 1).toString(16)}`;
 /** Alert messages the host keeps by address (sandbox.ts #messageAt): 2^8 slots per Lua state. */
 export const MESSAGE_SLOTS_LOG2 = 8;
+
+// The flags of misc (bits 20..27): flow_view.ts F_*, shifted.
+const F_CLI_LOCAL = FLAG.F_CLI_LOCAL << 20, F_SRV_LOCAL = FLAG.F_SRV_LOCAL << 20, F_CLI_MULTI = FLAG.F_CLI_MULTI << 20;
+const F_SRV_MULTI = FLAG.F_SRV_MULTI << 20, F_ONEWAY = FLAG.F_ONEWAY << 20, F_TWH_OK = FLAG.F_TWH_OK << 20;
+const F_BIDIR = FLAG.F_BIDIR << 20, F_BLACKLISTED = FLAG.F_BLACKLISTED << 20;
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+/**
+ * The getters whose value is one expression over the current flow's values: the chunk below
+ * defines them from these, and inline.ts writes the same expression in place of a script's call.
+ * Each `$name` is a local of the chunk: `name` in the getter, `__flowscope_name` in a script (an
+ * upvalue the sandbox joins to the chunk's). Each gives one value, nil or false without a flow.
+ */
+export const FLOW_GETTERS: Readonly<Record<string, string>> = (() => {
+  const has = (value: string) => `$has_flow and ${value} or nil`;
+  const flag = (test: string) => `$has_flow and ${test}`;
+  const bytes = has('($c2s + $s2c) | 0'), sent = has('$c2s | 0'), rcvd = has('$s2c | 0');
+  const master = has('$protos >> 16'), app = has('$protos & 0xffff'), name = has('$names[$misc >> 30]');
+  const unicast = flag(`$misc & ${hex(F_CLI_MULTI | F_SRV_MULTI)} == 0`);
+  const locality = (bits: number) => flag(`$misc & ${hex(F_CLI_LOCAL | F_SRV_LOCAL)} == ${hex(bits)}`);
+  return {
+    // document 001
+    cli: `$cli or $addrs[$slots >> ${ADDRESS_SLOT_BITS}]`,
+    cli_port: has('$ports >> 16'),
+    srv: `$srv or $addrs[$slots & ${SLOT_MASK}]`,
+    srv_port: has('$ports & 0xffff'),
+    vlan_id: has('($misc >> 8) & 0xfff'),
+    protocol: has('$misc & 0xff'),
+    bytes,
+    cli2srv_bytes: sent,
+    srv2cli_bytes: rcvd,
+    l7_master_proto: master,
+    l7_proto: app,
+    l7_proto_name: name,
+    is_oneway: flag(`$misc & ${hex(F_ONEWAY)} ~= 0`),
+    is_unicast: unicast,
+    // document 002
+    isClientUnicast: flag(`$misc & ${hex(F_CLI_MULTI)} == 0`),
+    isServerUnicast: flag(`$misc & ${hex(F_SRV_MULTI)} == 0`),
+    isUnicast: unicast,
+    isRemoteToRemote: locality(0),
+    isLocalToRemote: locality(F_CLI_LOCAL),
+    isRemoteToLocal: locality(F_SRV_LOCAL),
+    isLocal: locality(F_CLI_LOCAL | F_SRV_LOCAL),
+    isBlacklisted: flag(`$misc & ${hex(F_BLACKLISTED)} ~= 0`),
+    isTwhOK: flag(`$misc & ${hex(F_TWH_OK)} ~= 0`),
+    isBidirectional: flag(`$misc & ${hex(F_BIDIR)} ~= 0`),
+    getBytesSent: sent,
+    getBytesRcvd: rcvd,
+    getBytes: bytes,
+    getnDPIProtocolName: name,
+    getnDPIMasterProtoId: master,
+    getnDPIAppProtoId: app,
+  };
+})();
+
+/** A FLOW_GETTERS expression with its upvalues named `prefix + name`. */
+export function getterExpression(template: string, prefix: string): string {
+  return template.replace(/\$([A-Za-z0-9_]+)/g, (_, name: string) => prefix + name);
+}
+
+const GETTER_DEFINITIONS = Object.entries(FLOW_GETTERS)
+  .map(([name, template]) => `function flow.${name}() return ${getterExpression(template, '')} end`)
+  .join('\n');
 
 export const FLOW_API_LUA = String.raw`
 local I = ...
@@ -62,9 +128,8 @@ local events, nevents = {}, 0
 -- Something to report or reset at the end of the run (see dispatch).
 local dirty = false
 
--- The flags of misc (bits 20..27; flow_view.ts F_* shifted by 20).
-local F_CLI_LOCAL, F_SRV_LOCAL, F_CLI_MULTI, F_SRV_MULTI = 1 << 20, 2 << 20, 4 << 20, 8 << 20
-local F_ONEWAY, F_TWH_OK, F_BIDIR, F_BLACKLISTED = 16 << 20, 32 << 20, 64 << 20, 128 << 20
+-- direction()'s flags of misc (FLOW_GETTERS has the others).
+local F_CLI_LOCAL, F_SRV_LOCAL = ${F_CLI_LOCAL}, ${F_SRV_LOCAL}
 
 local function push_event(...)
   local n = select('#', ...)
@@ -114,20 +179,8 @@ flow = {}
 local flow = flow
 
 -- ------------------------------------------- document 001: the 20 functions
-function flow.cli() return cli or addrs[slots >> ${ADDRESS_SLOT_BITS}] end
-function flow.cli_port() if has_flow then return ports >> 16 end end
-function flow.srv() return srv or addrs[slots & ${SLOT_MASK}] end
-function flow.srv_port() if has_flow then return ports & 0xffff end end
-function flow.vlan_id() if has_flow then return (misc >> 8) & 0xfff end end
-function flow.protocol() if has_flow then return misc & 0xff end end
-function flow.bytes() if has_flow then return (c2s + s2c) | 0 end end
-function flow.cli2srv_bytes() if has_flow then return c2s | 0 end end
-function flow.srv2cli_bytes() if has_flow then return s2c | 0 end end
-function flow.l7_master_proto() if has_flow then return protos >> 16 end end
-function flow.l7_proto() if has_flow then return protos & 0xffff end end
-function flow.l7_proto_name() if has_flow then return names[misc >> 30] end end
-function flow.is_oneway() return has_flow and misc & F_ONEWAY ~= 0 end
-function flow.is_unicast() return has_flow and misc & (F_CLI_MULTI | F_SRV_MULTI) == 0 end
+-- The one-expression getters of both documents (FLOW_GETTERS), then the others.
+${GETTER_DEFINITIONS}
 
 function flow.direction()
   if not has_flow then return nil end
@@ -229,16 +282,6 @@ end
 
 function flow.getFullInfo() if has_flow then return info() end end
 function flow.getInfo() if has_flow then return info() end end
-function flow.isClientUnicast() return has_flow and misc & F_CLI_MULTI == 0 end
-function flow.isServerUnicast() return has_flow and misc & F_SRV_MULTI == 0 end
-function flow.isUnicast() return has_flow and misc & (F_CLI_MULTI | F_SRV_MULTI) == 0 end
-function flow.isRemoteToRemote() return has_flow and misc & (F_CLI_LOCAL | F_SRV_LOCAL) == 0 end
-function flow.isLocalToRemote() return has_flow and misc & (F_CLI_LOCAL | F_SRV_LOCAL) == F_CLI_LOCAL end
-function flow.isRemoteToLocal() return has_flow and misc & (F_CLI_LOCAL | F_SRV_LOCAL) == F_SRV_LOCAL end
-function flow.isLocal() return has_flow and misc & (F_CLI_LOCAL | F_SRV_LOCAL) == (F_CLI_LOCAL | F_SRV_LOCAL) end
-function flow.isBlacklisted() return has_flow and misc & F_BLACKLISTED ~= 0 end
-function flow.isTwhOK() return has_flow and misc & F_TWH_OK ~= 0 end
-function flow.isBidirectional() return has_flow and misc & F_BIDIR ~= 0 end
 function flow.isPassVerdict() if has_flow then return true end end
 
 local function info_field(key, default)
@@ -259,17 +302,11 @@ end
 function flow.getPacketsSent() return info_field('cli2srv.packets') end
 function flow.getPacketsRcvd() return info_field('srv2cli.packets') end
 function flow.getPackets() return info_field('packets') end
-function flow.getBytesSent() if has_flow then return c2s | 0 end end
-function flow.getBytesRcvd() if has_flow then return s2c | 0 end end
-function flow.getBytes() if has_flow then return (c2s + s2c) | 0 end end
 function flow.getGoodputBytes() return info_field('goodput_bytes') end
 function flow.getClientKey() return info_field('cli.key') end
 function flow.getServerKey() return info_field('srv.key') end
 function flow.getnDPICategoryName() return info_field('proto.ndpi_cat') end
-function flow.getnDPIProtocolName() if has_flow then return names[misc >> 30] end end
 function flow.getnDPICategoryId() return info_field('proto.ndpi_cat_id') end
-function flow.getnDPIMasterProtoId() if has_flow then return protos >> 16 end end
-function flow.getnDPIAppProtoId() if has_flow then return protos & 0xffff end end
 function flow.getDnsQuery()
   if not has_flow then return nil end
   return meta().dns['protos.dns.last_query'] or ''
@@ -395,7 +432,8 @@ local function compile(source, gated, name)
     local wrapper = I.load(gated, '@' .. name, 't', _ENV)
     if wrapper ~= nil then
       fn = wrapper()
-      host(OP_JOIN, fn, I.gate_owner)
+      local join_error = host(OP_JOIN, fn, I.gate_owner, dispatch)
+      if join_error ~= nil then return join_error end
       ungated = false
     end
   end
