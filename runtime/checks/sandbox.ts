@@ -524,15 +524,22 @@ export class Sandbox {
    * has them once it or a closure inside it mentions them) to the owner's at ownerIndex.
    */
   #joinGate(L: number, fnIndex: number, ownerIndex: number): void {
-    const api = this.#api;
+    this.#upvalueNames(L, fnIndex).forEach((name, i) => {
+      if (name === GATE_COUNTER) this.#api.lua_upvaluejoin(L, fnIndex, i + 1, ownerIndex, 1);
+      else if (name === GATE_ENABLE) this.#api.lua_upvaluejoin(L, fnIndex, i + 1, ownerIndex, 2);
+    });
+  }
+
+  /** The names of the upvalues of the closure at `index`, in order (upvalue n is at n - 1). */
+  #upvalueNames(L: number, index: number): string[] {
+    const names: string[] = [];
     for (let n = 1; n <= 255; n++) {
-      const namePtr = api.lua_getupvalue(L, fnIndex, n);
+      const namePtr = this.#api.lua_getupvalue(L, index, n);
       if (namePtr === 0) break;
-      api.lua_settop(L, -2);
-      const name = this.#io.cstring(namePtr);
-      if (name === GATE_COUNTER) api.lua_upvaluejoin(L, fnIndex, n, ownerIndex, 1);
-      else if (name === GATE_ENABLE) api.lua_upvaluejoin(L, fnIndex, n, ownerIndex, 2);
+      this.#api.lua_settop(L, -2);
+      names.push(this.#io.cstring(namePtr));
     }
+    return names;
   }
 
   /**
@@ -542,19 +549,8 @@ export class Sandbox {
    * is pushed as an error message instead (1 result; compile reports it), else nothing (0).
    */
   #joinInlined(L: number, fnIndex: number, dispatchIndex: number): number {
-    const api = this.#api;
-    const upvalues = (index: number) => {
-      const names: string[] = [];
-      for (let n = 1; n <= 255; n++) {
-        const namePtr = api.lua_getupvalue(L, index, n);
-        if (namePtr === 0) break;
-        api.lua_settop(L, -2);
-        names.push(this.#io.cstring(namePtr));
-      }
-      return names;
-    };
-    const dispatchNames = upvalues(dispatchIndex);
-    const names = upvalues(fnIndex);
+    const dispatchNames = this.#upvalueNames(L, dispatchIndex);
+    const names = this.#upvalueNames(L, fnIndex);
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       if (!name.startsWith(INLINE_PREFIX) || name === GATE_COUNTER || name === GATE_ENABLE) continue;
@@ -563,7 +559,7 @@ export class Sandbox {
         this.#io.pushString(L, `flowscope sandbox: an inlined getter reads ${name}, which dispatch does not have`);
         return 1;
       }
-      api.lua_upvaluejoin(L, fnIndex, i + 1, dispatchIndex, at + 1);
+      this.#api.lua_upvaluejoin(L, fnIndex, i + 1, dispatchIndex, at + 1);
     }
     return 0;
   }

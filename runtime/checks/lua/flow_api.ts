@@ -4,8 +4,9 @@
 // The hot path: the host calls dispatch(ports, misc, c2s_bytes, s2c_bytes, protos, cli, srv,
 // proto_name, now, slots) with values pushed through the C API, and the getters return those
 // upvalues: no call back into the host. The one-expression getters (FLOW_GETTERS) are also
-// written into scripts in place of their calls (inline.ts), reading these same locals. Small numbers come packed, as floats (the C API pushes
-// no integer without a BigInt): ports = cli_port << 16 | srv_port, protos = master << 16 | app,
+// written into scripts in place of their calls (inline.ts), reading these same locals. Small
+// numbers come packed, as floats (the C API pushes no integer without a BigInt):
+// ports = cli_port << 16 | srv_port, protos = master << 16 | app,
 // misc = l4 | vlan << 8 | flags << 20 | hook << 28 | name_id << 30. The getters unpack them with
 // bitwise operators, which also turn them into integers, so a run pays only for the values its
 // script reads. The protocol name is kept by number (name_id, flow_view.ts NamePool): the host
